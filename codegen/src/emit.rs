@@ -1,0 +1,754 @@
+//! Emit: renders a [`Plan`] as Rust tokens. No decisions are made here
+//! beyond the shape of the code; names and types come from the plan.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+use wsdl::{QName, SoapVersion};
+
+use crate::plan::{
+    AliasPlan, ClientPlan, EnumPlan, FaultVariant, FieldPlan, Occurs, OperationPlan, Plan,
+    RustType, StructPlan, TypeItem, TypeUse,
+};
+
+/// What every emitting function needs: the runtime path and the constant
+/// that names each namespace.
+pub struct Cx {
+    pub rt: TokenStream,
+    pub namespaces: BTreeMap<String, Ident>,
+}
+
+impl Cx {
+    /// Generated code reaches the runtime through a local `rt` alias and
+    /// namespaces through constants, which keeps it short and readable.
+    pub fn new(plan: &Plan) -> Self {
+        let namespaces = plan
+            .namespaces
+            .iter()
+            .map(|(uri, name)| (uri.clone(), ident(name)))
+            .collect();
+        Cx {
+            rt: quote! { rt },
+            namespaces,
+        }
+    }
+}
+
+fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+fn doc_attrs(doc: Option<&str>) -> TokenStream {
+    let Some(doc) = doc.map(str::trim).filter(|d| !d.is_empty()) else {
+        return TokenStream::new();
+    };
+    let lines = doc.lines().map(|line| format!(" {}", line.trim_end()));
+    quote! { #( #[doc = #lines] )* }
+}
+
+fn doc_line(text: &str) -> TokenStream {
+    let text = format!(" {text}");
+    quote! { #[doc = #text] }
+}
+
+/// `rt::XmlName::new(Some("ns"), "local")` for a wire name.
+fn xml_name(cx: &Cx, name: &QName) -> TokenStream {
+    let rt = &cx.rt;
+    let local = &name.local;
+    match name.namespace.as_ref().and_then(|ns| cx.namespaces.get(ns)) {
+        Some(ns) => quote! { #rt::XmlName::new(Some(#ns), #local) },
+        None => quote! { #rt::XmlName::new(None, #local) },
+    }
+}
+
+fn base_type(ty: &TypeUse) -> TokenStream {
+    let inner = match &ty.rust {
+        RustType::Builtin(path) => {
+            let path: syn::Path = syn::parse_str(path).unwrap_or_else(|_| syn::parse_quote!(String));
+            quote! { #path }
+        }
+        RustType::Simple(name) | RustType::Complex(name) => {
+            let name = ident(name);
+            quote! { #name }
+        }
+    };
+    if ty.boxed {
+        quote! { Box<#inner> }
+    } else {
+        inner
+    }
+}
+
+fn field_type(field: &FieldPlan) -> TokenStream {
+    let base = base_type(&field.ty);
+    match field.occurs {
+        Occurs::Required => base,
+        Occurs::Optional => quote! { Option<#base> },
+        Occurs::Many => quote! { Vec<#base> },
+    }
+}
+
+/// Writes one value as a child element.
+fn encode_child(cx: &Cx, ty: &TypeUse, name: &TokenStream, value: TokenStream) -> TokenStream {
+    let rt = &cx.rt;
+    if ty.rust.is_simple() {
+        quote! { #rt::xml::encode_value(writer, #name, #value)?; }
+    } else {
+        quote! { #rt::XmlEncode::encode_xml(#value, writer, #name)?; }
+    }
+}
+
+/// Decodes the child element just opened into a value of `ty`.
+fn decode_child(cx: &Cx, ty: &TypeUse) -> TokenStream {
+    let rt = &cx.rt;
+    let value = if ty.rust.is_simple() {
+        quote! { reader.read_value()? }
+    } else {
+        quote! { #rt::XmlDecode::decode_xml(reader, &child)? }
+    };
+    if ty.boxed {
+        quote! { Box::new(#value) }
+    } else {
+        value
+    }
+}
+
+pub fn emit(plan: &Plan, cx: &Cx) -> TokenStream {
+    let types = plan.types.iter().map(|item| match item {
+        TypeItem::Struct(s) => emit_struct(s, cx),
+        TypeItem::Enum(e) => emit_enum(e, cx),
+        TypeItem::Alias(a) => emit_alias(a),
+    });
+    let faults = emit_faults(plan, cx);
+    let headers = emit_headers(plan, cx);
+    let clients = plan.clients.iter().map(|c| emit_client(plan, c, cx));
+    let endpoints = emit_endpoints(plan);
+    let descriptors = plan
+        .clients
+        .iter()
+        .flat_map(|c| &c.operations)
+        .map(|op| emit_descriptor(op, cx));
+    let namespace_consts = plan.namespaces.iter().map(|(uri, name)| {
+        let name = ident(name);
+        let doc = doc_line(&format!("`{uri}`"));
+        quote! { #doc pub const #name: &str = #uri; }
+    });
+    quote! {
+        #(#namespace_consts)*
+        #(#types)*
+        #faults
+        #headers
+        #endpoints
+        #(#clients)*
+        /// Static descriptions of each operation as bound in the WSDL.
+        pub mod operations {
+            use super::*;
+            #(#descriptors)*
+        }
+    }
+}
+
+fn emit_struct(s: &StructPlan, cx: &Cx) -> TokenStream {
+    let rt = &cx.rt;
+    let name = ident(&s.name);
+    let doc = doc_attrs(s.doc.as_deref());
+    let origin = doc_line(&format!("Generated from {}.", s.origin));
+    let separator = if s.doc.is_some() { doc_line("") } else { TokenStream::new() };
+
+    let attr_fields = s.attributes.iter().map(|a| {
+        let fname = ident(&a.name);
+        let doc = doc_attrs(a.doc.as_deref());
+        let wire = doc_line(&format!("Attribute `{}`.", a.attribute));
+        let base = base_type(&a.ty);
+        let ty = if a.required { base } else { quote! { Option<#base> } };
+        quote! { #doc #wire pub #fname: #ty, }
+    });
+    let elem_fields = s.fields.iter().map(|f| {
+        let fname = ident(&f.name);
+        let doc = doc_attrs(f.doc.as_deref());
+        let ty = field_type(f);
+        quote! { #doc pub #fname: #ty, }
+    });
+    let any_attr_field = s.any_attribute.as_ref().map(|n| {
+        let n = ident(n);
+        quote! {
+            /// Attributes the schema leaves open (`xs:anyAttribute`), kept as received.
+            pub #n: Vec<#rt::xml::XmlAttribute>,
+        }
+    });
+
+    let derive_debug = if s.has_sensitive() {
+        quote! {}
+    } else {
+        quote! { Debug, }
+    };
+    let debug_impl = s.has_sensitive().then(|| emit_redacted_debug(s));
+    let constructor = emit_constructor(s);
+    let encode = emit_encode(s, cx);
+    let decode = emit_decode(s, cx);
+
+    quote! {
+        #doc
+        #separator
+        #origin
+        #[derive(#derive_debug Clone, PartialEq, Default)]
+        pub struct #name {
+            #(#attr_fields)*
+            #(#elem_fields)*
+            #any_attr_field
+        }
+        #constructor
+        #debug_impl
+        #encode
+        #decode
+    }
+}
+
+/// `Debug` that prints sensitive fields as `[redacted]`.
+fn emit_redacted_debug(s: &StructPlan) -> TokenStream {
+    let name = ident(&s.name);
+    let label = &s.name;
+    let entries = s
+        .attributes
+        .iter()
+        .map(|a| (&a.name, a.sensitive, a.required))
+        .chain(s.fields.iter().map(|f| (&f.name, f.sensitive, f.occurs == Occurs::Required)))
+        .map(|(fname, sensitive, required)| {
+            let fid = ident(fname);
+            let key = fname.as_str();
+            if !sensitive {
+                quote! { .field(#key, &self.#fid) }
+            } else if required {
+                quote! { .field(#key, &"[redacted]") }
+            } else {
+                quote! { .field(#key, &self.#fid.as_ref().map(|_| "[redacted]")) }
+            }
+        });
+    let any = s.any_attribute.as_ref().map(|n| {
+        let fid = ident(n);
+        quote! { .field(#n, &self.#fid) }
+    });
+    quote! {
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#label) #(#entries)* #any .finish()
+            }
+        }
+    }
+}
+
+/// `new(required...)` so callers spell out only what the schema requires.
+fn emit_constructor(s: &StructPlan) -> TokenStream {
+    let required: Vec<(Ident, TokenStream)> = s
+        .attributes
+        .iter()
+        .filter(|a| a.required)
+        .map(|a| (ident(&a.name), base_type(&a.ty)))
+        .chain(
+            s.fields
+                .iter()
+                .filter(|f| f.occurs == Occurs::Required)
+                .map(|f| (ident(&f.name), base_type(&f.ty))),
+        )
+        .collect();
+    let name = ident(&s.name);
+    let params = required.iter().map(|(n, t)| quote! { #n: impl Into<#t> });
+    let inits = required.iter().map(|(n, _)| quote! { #n: #n.into(), });
+    let doc = if required.is_empty() {
+        " An empty value; every field is optional.".to_owned()
+    } else {
+        " A value with the required fields set and the optional ones empty.".to_owned()
+    };
+    quote! {
+        impl #name {
+            #[doc = #doc]
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits)* ..Default::default() }
+            }
+        }
+    }
+}
+
+fn emit_encode(s: &StructPlan, cx: &Cx) -> TokenStream {
+    let rt = &cx.rt;
+    let name = ident(&s.name);
+    let attrs = s.attributes.iter().map(|a| {
+        let fid = ident(&a.name);
+        let wire = xml_name(cx, &a.attribute);
+        if a.required {
+            quote! { writer.attribute(#wire, &#rt::XmlValue::to_xml_text(&self.#fid))?; }
+        } else {
+            quote! {
+                if let Some(value) = &self.#fid {
+                    writer.attribute(#wire, &#rt::XmlValue::to_xml_text(value))?;
+                }
+            }
+        }
+    });
+    let any_attrs = s.any_attribute.as_ref().map(|n| {
+        let fid = ident(n);
+        quote! {
+            for attribute in &self.#fid {
+                writer.attribute(#rt::XmlName::new(attribute.namespace.as_deref(), &attribute.local), &attribute.value)?;
+            }
+        }
+    });
+    let children = s.fields.iter().map(|f| {
+        let fid = ident(&f.name);
+        let wire = xml_name(cx, &f.element);
+        match f.occurs {
+            Occurs::Required => {
+                let value = if f.ty.boxed { quote! { &*self.#fid } } else { quote! { &self.#fid } };
+                encode_child(cx, &f.ty, &wire, value)
+            }
+            Occurs::Optional => {
+                let value = if f.ty.boxed { quote! { &**value } } else { quote! { value } };
+                let write = encode_child(cx, &f.ty, &wire, value);
+                quote! { if let Some(value) = &self.#fid { #write } }
+            }
+            Occurs::Many => {
+                let value = if f.ty.boxed { quote! { &**value } } else { quote! { value } };
+                let write = encode_child(cx, &f.ty, &wire, value);
+                quote! { for value in &self.#fid { #write } }
+            }
+        }
+    });
+    quote! {
+        impl #rt::XmlEncode for #name {
+            fn encode_xml(&self, writer: &mut #rt::XmlWriter, name: #rt::XmlName<'_>) -> Result<(), #rt::EncodeError> {
+                writer.start_element(name);
+                #(#attrs)*
+                #any_attrs
+                #(#children)*
+                writer.end_element();
+                Ok(())
+            }
+        }
+    }
+}
+
+fn emit_decode(s: &StructPlan, cx: &Cx) -> TokenStream {
+    let rt = &cx.rt;
+    let name = ident(&s.name);
+    let label = &s.name;
+
+    let attr_slots = s.attributes.iter().map(|a| {
+        let fid = ident(&a.name);
+        let ty = base_type(&a.ty);
+        quote! { let mut #fid: Option<#ty> = None; }
+    });
+    let attr_arms = s.attributes.iter().map(|a| {
+        let fid = ident(&a.name);
+        let wire = xml_name(cx, &a.attribute);
+        quote! {
+            if #wire == attribute_name {
+                #fid = Some(#rt::xml::decode_attribute(reader, attribute_name, &attribute.value)?);
+                continue;
+            }
+        }
+    });
+    let any_attr_slot = s.any_attribute.as_ref().map(|n| {
+        let fid = ident(n);
+        quote! { let mut #fid = Vec::new(); }
+    });
+    let attr_fallback = match &s.any_attribute {
+        Some(n) => {
+            let fid = ident(n);
+            quote! { #fid.push(attribute.clone()); }
+        }
+        None => quote! { #rt::xml::undeclared_attribute(reader, start, attribute)?; },
+    };
+    let attr_loop = quote! {
+        for attribute in &start.attributes {
+            let attribute_name = #rt::XmlName::new(attribute.namespace.as_deref(), &attribute.local);
+            #(#attr_arms)*
+            #attr_fallback
+        }
+    };
+    let attr_finish = s.attributes.iter().map(|a| {
+        let fid = ident(&a.name);
+        let wire = xml_name(cx, &a.attribute);
+        if a.required {
+            quote! { let #fid = #rt::xml::require_attribute(reader, start, #fid, #wire)?; }
+        } else {
+            quote! {}
+        }
+    });
+
+    let slots = s.fields.iter().map(|f| {
+        let fid = ident(&f.name);
+        let ty = base_type(&f.ty);
+        match f.occurs {
+            Occurs::Many => quote! { let mut #fid: Vec<#ty> = Vec::new(); },
+            _ => quote! { let mut #fid: Option<#ty> = None; },
+        }
+    });
+    let arms = s.fields.iter().map(|f| {
+        let fid = ident(&f.name);
+        let wire = xml_name(cx, &f.element);
+        let value = decode_child(cx, &f.ty);
+        let store = match f.occurs {
+            Occurs::Many => quote! { #fid.push(value); },
+            _ => quote! { #rt::xml::set_once(reader, &mut #fid, value, #wire)?; },
+        };
+        quote! {
+            if child.is(#wire) {
+                let value = #value;
+                #store
+                continue;
+            }
+        }
+    });
+    let finish = s.fields.iter().map(|f| {
+        let fid = ident(&f.name);
+        let wire = xml_name(cx, &f.element);
+        match f.occurs {
+            Occurs::Required => quote! { #fid: #rt::xml::require(reader, #label, #fid, #wire)?, },
+            _ => quote! { #fid, },
+        }
+    });
+    let attr_inits = s.attributes.iter().map(|a| {
+        let fid = ident(&a.name);
+        quote! { #fid, }
+    });
+    let any_init = s.any_attribute.as_ref().map(|n| {
+        let fid = ident(n);
+        quote! { #fid, }
+    });
+    let child_loop = if s.fields.is_empty() {
+        quote! {
+            if let Some(child) = reader.next_child()? {
+                return Err(#rt::xml::unexpected(reader, &child));
+            }
+        }
+    } else {
+        quote! {
+            while let Some(child) = reader.next_child()? {
+                #(#arms)*
+                return Err(#rt::xml::unexpected(reader, &child));
+            }
+        }
+    };
+    quote! {
+        impl #rt::XmlDecode for #name {
+            fn decode_xml(reader: &mut #rt::XmlReader<'_>, start: &#rt::Start) -> Result<Self, #rt::DecodeError> {
+                #(#attr_slots)*
+                #any_attr_slot
+                #attr_loop
+                #(#attr_finish)*
+                #(#slots)*
+                #child_loop
+                Ok(Self { #(#attr_inits)* #(#finish)* #any_init })
+            }
+        }
+    }
+}
+
+fn emit_enum(e: &EnumPlan, cx: &Cx) -> TokenStream {
+    let rt = &cx.rt;
+    let name = ident(&e.name);
+    let doc = doc_attrs(e.doc.as_deref());
+    let origin = doc_line(&format!("Generated from {}.", e.origin));
+    let variants = e.variants.iter().enumerate().map(|(i, (v, wire))| {
+        let v = ident(v);
+        let doc = doc_line(&format!("`{wire}`"));
+        let default = (i == 0).then(|| quote! { #[default] });
+        quote! { #doc #default #v, }
+    });
+    let to_text = e.variants.iter().map(|(v, wire)| {
+        let v = ident(v);
+        quote! { Self::#v => #wire, }
+    });
+    let from_text = e.variants.iter().map(|(v, wire)| {
+        let v = ident(v);
+        quote! { #wire => Self::#v, }
+    });
+    quote! {
+        #doc
+        #origin
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this schema version does not list, kept as received.
+            Other(String),
+        }
+        impl #rt::XmlValue for #name {
+            fn to_xml_text(&self) -> std::borrow::Cow<'_, str> {
+                std::borrow::Cow::Borrowed(match self {
+                    #(#to_text)*
+                    Self::Other(value) => value,
+                })
+            }
+            fn from_xml_text(text: &str) -> Result<Self, String> {
+                Ok(match text {
+                    #(#from_text)*
+                    other => Self::Other(other.to_owned()),
+                })
+            }
+        }
+    }
+}
+
+fn emit_alias(a: &AliasPlan) -> TokenStream {
+    let name = ident(&a.name);
+    let doc = doc_attrs(a.doc.as_deref());
+    let origin = doc_line(&format!("Generated from {} (facets are not checked).", a.origin));
+    let target: syn::Path = syn::parse_str(a.target).unwrap_or_else(|_| syn::parse_quote!(String));
+    quote! { #doc #origin pub type #name = #target; }
+}
+
+fn emit_faults(plan: &Plan, cx: &Cx) -> TokenStream {
+    let rt = &cx.rt;
+    let name = ident(&plan.fault_enum);
+    let error = ident(&plan.error_alias);
+    let variants = plan.faults.iter().map(|f: &FaultVariant| {
+        let v = ident(&f.name);
+        let ty = base_type(&f.ty);
+        let doc = doc_attrs(f.doc.as_deref());
+        let wire = doc_line(&format!("Detail element `{}`.", f.element));
+        quote! { #doc #wire #v(#ty), }
+    });
+    let accepts = plan.faults.iter().map(|f| {
+        let wire = xml_name(cx, &f.element);
+        quote! { start.is(#wire) }
+    });
+    let decodes = plan.faults.iter().map(|f| {
+        let v = ident(&f.name);
+        let wire = xml_name(cx, &f.element);
+        let value = if f.ty.rust.is_simple() {
+            quote! { reader.read_value()? }
+        } else {
+            quote! { #rt::XmlDecode::decode_xml(reader, start)? }
+        };
+        quote! { if start.is(#wire) { return Ok(Self::#v(#value)); } }
+    });
+    let encodes = plan.faults.iter().map(|f| {
+        let v = ident(&f.name);
+        let wire = xml_name(cx, &f.element);
+        quote! { Self::#v(value) => (#wire, value as &dyn #rt::XmlEncode), }
+    });
+    let encodable = plan.faults.iter().all(|f| !f.ty.rust.is_simple());
+    let encode_impl = encodable.then(|| {
+        let body = if plan.faults.is_empty() {
+            quote! { match *self {} }
+        } else {
+            quote! { match self { #(#encodes)* } }
+        };
+        quote! {
+            impl #name {
+                /// The detail element's name and value, for writing a fault (servers, tests).
+                pub fn detail(&self) -> (#rt::XmlName<'static>, &dyn #rt::XmlEncode) {
+                    #body
+                }
+            }
+        }
+    });
+    let accepts_body = if plan.faults.is_empty() {
+        quote! { let _ = start; false }
+    } else {
+        quote! { #(#accepts)||* }
+    };
+    quote! {
+        /// The faults this service declares, decoded from a SOAP fault's detail.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+        impl #rt::FaultDetail for #name {
+            fn accepts(start: &#rt::Start) -> bool {
+                #accepts_body
+            }
+            fn decode_detail(reader: &mut #rt::XmlReader<'_>, start: &#rt::Start) -> Result<Self, #rt::DecodeError> {
+                #(#decodes)*
+                Err(#rt::xml::unexpected(reader, start))
+            }
+        }
+        #encode_impl
+        /// What a call returns when it fails: a declared fault, another SOAP
+        /// fault, or an HTTP, timeout, transport or decoding error.
+        pub type #error = #rt::Error<#name>;
+    }
+}
+
+fn emit_headers(plan: &Plan, cx: &Cx) -> TokenStream {
+    let rt = &cx.rt;
+    let name = ident(&plan.headers_struct);
+    let fields = plan.headers.iter().map(|h| {
+        let fid = ident(&h.name);
+        let ty = base_type(&h.ty);
+        let doc = doc_attrs(h.doc.as_deref());
+        let wire = doc_line(&format!("Header block `{}`, sent with the operations whose binding declares it.", h.element));
+        quote! { #doc #wire pub #fid: Option<#ty>, }
+    });
+    let _ = rt;
+    quote! {
+        /// SOAP header blocks the client adds to the operations that declare them.
+        #[derive(Debug, Clone, PartialEq, Default)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+fn version_tokens(cx: &Cx, version: SoapVersion) -> TokenStream {
+    let rt = &cx.rt;
+    match version {
+        SoapVersion::Soap11 => quote! { #rt::SoapVersion::Soap11 },
+        SoapVersion::Soap12 => quote! { #rt::SoapVersion::Soap12 },
+    }
+}
+
+fn emit_endpoints(plan: &Plan) -> TokenStream {
+    let entries = plan.endpoints.iter().map(|e| {
+        let (service, port, address) = (&e.service, &e.port, &e.address);
+        let version = match e.version {
+            SoapVersion::Soap11 => "1.1",
+            SoapVersion::Soap12 => "1.2",
+        };
+        quote! { (#service, #port, #version, #address), }
+    });
+    quote! {
+        /// The addresses the WSDL's services declare: (service, port, SOAP version, address).
+        pub const ENDPOINTS: &[(&str, &str, &str, &str)] = &[#(#entries)*];
+    }
+}
+
+fn emit_client(plan: &Plan, client: &ClientPlan, cx: &Cx) -> TokenStream {
+    let rt = &cx.rt;
+    let name = ident(&client.name);
+    let headers_struct = ident(&plan.headers_struct);
+    let doc = doc_attrs(client.doc.as_deref());
+    let origin = doc_line(&format!("Client for port type `{}`.", client.port_type));
+    let methods = client.operations.iter().map(|op| emit_method(plan, op, cx));
+    quote! {
+        #doc
+        #origin
+        #[derive(Debug, Clone)]
+        pub struct #name {
+            transport: #rt::SoapClient,
+            headers: #headers_struct,
+        }
+        impl #name {
+            /// A client that sends every call through `transport`.
+            pub fn new(transport: #rt::SoapClient) -> Self {
+                Self { transport, headers: Default::default() }
+            }
+            /// Replaces the header blocks sent with each call.
+            pub fn with_headers(mut self, headers: #headers_struct) -> Self {
+                self.headers = headers;
+                self
+            }
+            /// The header blocks sent with each call.
+            pub fn headers(&self) -> &#headers_struct {
+                &self.headers
+            }
+            /// Mutable access to the header blocks sent with each call.
+            pub fn headers_mut(&mut self) -> &mut #headers_struct {
+                &mut self.headers
+            }
+            /// The SOAP transport (endpoint, version, limits).
+            pub fn transport(&self) -> &#rt::SoapClient {
+                &self.transport
+            }
+            #(#methods)*
+        }
+    }
+}
+
+fn emit_descriptor(op: &OperationPlan, cx: &Cx) -> TokenStream {
+    let rt = &cx.rt;
+    let descriptor = ident(&op.descriptor);
+    let xml = &op.xml_name;
+    let bindings = op.bindings.iter().map(|(version, action)| {
+        let version = version_tokens(cx, *version);
+        let action = match action {
+            Some(a) => quote! { Some(#a) },
+            None => quote! { None },
+        };
+        quote! { #rt::OperationBinding { version: #version, soap_action: #action }, }
+    });
+    let response = match &op.output {
+        Some(part) => {
+            let wire = xml_name(cx, &part.element);
+            quote! { Some(#wire) }
+        }
+        None => quote! { None },
+    };
+    let doc = doc_line(&format!("`{xml}`"));
+    quote! {
+        #doc
+        pub static #descriptor: #rt::Operation = #rt::Operation {
+            name: #xml,
+            bindings: &[#(#bindings)*],
+            response: #response,
+        };
+    }
+}
+
+fn emit_method(plan: &Plan, op: &OperationPlan, cx: &Cx) -> TokenStream {
+    let rt = &cx.rt;
+    let method = format_ident!("{}", op.method);
+    let descriptor = ident(&op.descriptor);
+    let error = ident(&plan.error_alias);
+    let doc = doc_attrs(op.doc.as_deref());
+    let wire = doc_line(&format!("Operation `{}`.", op.xml_name));
+    let fault_doc = if op.faults.is_empty() {
+        TokenStream::new()
+    } else {
+        let names: Vec<String> = op
+            .faults
+            .iter()
+            .map(|&i| format!("[`{}::{}`]", plan.fault_enum, plan.faults[i].name))
+            .collect();
+        let line = doc_line(&format!("Declared faults: {}.", names.join(", ")));
+        let blank = doc_line("");
+        let heading = doc_line("# Errors");
+        quote! { #blank #heading #blank #line }
+    };
+    let params = op.input.iter().map(|p| {
+        let pid = ident(&p.param);
+        let ty = base_type(&p.ty);
+        quote! { #pid: &#ty }
+    });
+    let body_parts = op.input.iter().map(|p| {
+        let pid = ident(&p.param);
+        let wire = xml_name(cx, &p.element);
+        quote! { #rt::Part { name: #wire, value: #pid as &dyn #rt::XmlEncode }, }
+    });
+    let header_parts = op.headers.iter().map(|&i| {
+        let h = &plan.headers[i];
+        let fid = ident(&h.name);
+        let wire = xml_name(cx, &h.element);
+        quote! {
+            if let Some(value) = &self.headers.#fid {
+                headers.push(#rt::Part { name: #wire, value });
+            }
+        }
+    });
+    let call = quote! {
+        #rt::Call { operation: &operations::#descriptor, headers, body: Vec::from([#(#body_parts)*]) }
+    };
+    let (ret, invoke) = match &op.output {
+        Some(part) => {
+            let ty = base_type(&part.ty);
+            (quote! { #ty }, quote! { self.transport.call(#call).await })
+        }
+        None => (quote! { () }, quote! { self.transport.send(#call).await }),
+    };
+    let headers_decl = if op.headers.is_empty() {
+        quote! { let headers = Vec::new(); }
+    } else {
+        quote! { let mut headers = Vec::new(); }
+    };
+    quote! {
+        #doc
+        #wire
+        #fault_doc
+        pub async fn #method(&self, #(#params),*) -> Result<#ret, #error> {
+            #headers_decl
+            #(#header_parts)*
+            #invoke
+        }
+    }
+}

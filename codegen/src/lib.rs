@@ -1,0 +1,329 @@
+//! Generates a typed Rust SOAP client from a WSDL 1.1 document.
+//!
+//! The stages are: `wsdl::load` (files, imports, QNames) -> [`plan`]
+//! (names and type mapping) -> `emit` (tokens) -> `prettyplease`
+//! (formatted source). Use [`Builder`] from a build script, the way
+//! `prost-build` is used:
+//!
+//! ```no_run
+//! // build.rs
+//! fn main() {
+//!     codegen::Builder::new()
+//!         .input("wsdl/Service.wsdl")
+//!         .module_name("service")
+//!         .runtime_path("ips_client::soap")
+//!         .sensitive_field("password")
+//!         .generate()
+//!         .unwrap_or_else(|e| panic!("{e}"));
+//! }
+//! ```
+//!
+//! and in the crate: `include!(concat!(env!("OUT_DIR"), "/service.rs"));`.
+
+mod emit;
+mod names;
+pub mod plan;
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// What the generator can be asked to do differently.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// Name of the generated module (`pub mod <name> { ... }`).
+    pub module_name: String,
+    /// Absolute path of the SOAP runtime module generated code calls
+    /// (`crate::soap` inside ips-client, `ips_client::soap` elsewhere).
+    pub runtime_path: String,
+    /// Element and attribute local names whose values `Debug` redacts.
+    pub sensitive_fields: BTreeSet<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            module_name: "client".to_owned(),
+            runtime_path: "ips_client::soap".to_owned(),
+            sensitive_fields: ["password", "accessToken"].map(str::to_owned).into(),
+        }
+    }
+}
+
+/// Why generation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Load(#[from] wsdl::Error),
+    /// A construct the generator does not support yet; `location` says where.
+    #[error("unsupported: {construct} (in {location})")]
+    Unsupported { construct: String, location: String },
+    #[error("invalid option {option}: {message}")]
+    InvalidOption { option: &'static str, message: String },
+    #[error("generated code did not parse (a generator bug): {0}")]
+    Internal(String),
+    #[error("{action} {path}: {source}")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    pub(crate) fn unsupported(construct: impl Into<String>, location: impl Into<String>) -> Self {
+        Error::Unsupported {
+            construct: construct.into(),
+            location: location.into(),
+        }
+    }
+}
+
+/// The result of generating from one WSDL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    /// Formatted Rust source, starting with the "generated" header line.
+    pub source: String,
+    pub summary: Summary,
+}
+
+/// Counts for reports (`cargo xtask generate`, the corpus table).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Summary {
+    pub files_read: Vec<String>,
+    pub operations: Vec<String>,
+    pub types: usize,
+    pub clients: Vec<String>,
+    pub lines: usize,
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{} operations, {} types, {} clients, {} lines",
+            self.operations.len(),
+            self.types,
+            self.clients.len(),
+            self.lines
+        )?;
+        for file in &self.files_read {
+            writeln!(f, "  read {file}")?;
+        }
+        for client in &self.clients {
+            writeln!(f, "  client {client}")?;
+        }
+        for op in &self.operations {
+            writeln!(f, "  operation {op}")?;
+        }
+        Ok(())
+    }
+}
+
+fn runtime_tokens(options: &Options) -> Result<TokenStream, Error> {
+    let path: syn::Path = syn::parse_str(&options.runtime_path).map_err(|e| Error::InvalidOption {
+        option: "runtime_path",
+        message: format!("{:?} is not a Rust path: {e}", options.runtime_path),
+    })?;
+    let first = path.segments.first().map(|s| s.ident.to_string());
+    if matches!(first.as_deref(), Some("self" | "super")) {
+        return Err(Error::InvalidOption {
+            option: "runtime_path",
+            message: format!("{:?} must be absolute (crate::..., or a crate name)", options.runtime_path),
+        });
+    }
+    Ok(quote! { #path })
+}
+
+/// Generates formatted source for an already loaded WSDL.
+pub fn generate_source(defs: &wsdl::Definitions, options: &Options) -> Result<Generated, Error> {
+    let module: syn::Ident = syn::parse_str(&options.module_name).map_err(|e| Error::InvalidOption {
+        option: "module_name",
+        message: format!("{:?} is not a Rust identifier: {e}", options.module_name),
+    })?;
+    let rt = runtime_tokens(options)?;
+    let plan = plan::plan(defs, options)?;
+    let cx = emit::Cx::new(&plan);
+    let body = emit::emit(&plan, &cx);
+    let doc = plan
+        .documentation
+        .as_deref()
+        .map(|d| format!(" {}", d.trim()))
+        .unwrap_or_else(|| " Client generated from a WSDL.".to_owned());
+    let tokens = quote! {
+        #[doc = #doc]
+        pub mod #module {
+            #![allow(
+                clippy::all,
+                clippy::pedantic,
+                non_camel_case_types,
+                non_snake_case,
+                unused_mut,
+                unused_variables,
+                dead_code,
+                rustdoc::bare_urls,
+                rustdoc::broken_intra_doc_links,
+                rustdoc::invalid_html_tags
+            )]
+            use #rt as rt;
+            #body
+        }
+    };
+    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Internal(e.to_string()))?;
+    let sources: Vec<String> = plan.sources.iter().map(|s| display_path(s)).collect();
+    let mut source = format!(
+        "// @generated by the `codegen` crate from {}. Do not edit: regenerate instead.\n",
+        sources.join(", ")
+    );
+    source.push_str(&prettyplease::unparse(&file));
+    let summary = Summary {
+        files_read: plan.sources.clone(),
+        operations: plan
+            .clients
+            .iter()
+            .flat_map(|c| c.operations.iter().map(|o| o.xml_name.clone()))
+            .collect(),
+        types: plan.types.len(),
+        clients: plan.clients.iter().map(|c| c.name.clone()).collect(),
+        lines: source.lines().count(),
+    };
+    Ok(Generated { source, summary })
+}
+
+/// The file name alone: the header must not depend on where the checkout is.
+fn display_path(path: &str) -> String {
+    Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.to_owned())
+}
+
+/// Build-script front end, in the spirit of `prost-build`.
+#[derive(Debug, Clone, Default)]
+pub struct Builder {
+    inputs: Vec<PathBuf>,
+    out_dir: Option<PathBuf>,
+    options: Options,
+    rerun_if_changed: Option<bool>,
+}
+
+impl Builder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A WSDL entry point. Several inputs generate one module each, named
+    /// after the module name plus the file stem when there are several.
+    pub fn input(mut self, path: impl Into<PathBuf>) -> Self {
+        self.inputs.push(path.into());
+        self
+    }
+
+    /// Where the `.rs` file goes; defaults to `$OUT_DIR`.
+    pub fn out_dir(mut self, path: impl Into<PathBuf>) -> Self {
+        self.out_dir = Some(path.into());
+        self
+    }
+
+    /// Name of the generated module and of its file (`<name>.rs`).
+    pub fn module_name(mut self, name: impl Into<String>) -> Self {
+        self.options.module_name = name.into();
+        self
+    }
+
+    /// Path to the SOAP runtime module (default `ips_client::soap`).
+    pub fn runtime_path(mut self, path: impl Into<String>) -> Self {
+        self.options.runtime_path = path.into();
+        self
+    }
+
+    /// An element or attribute local name whose value `Debug` must never
+    /// show (`password` and `accessToken` are on by default).
+    pub fn sensitive_field(mut self, name: impl Into<String>) -> Self {
+        self.options.sensitive_fields.insert(name.into());
+        self
+    }
+
+    /// Print `cargo:rerun-if-changed` for every file read. Defaults to on
+    /// when running inside a build script (when `OUT_DIR` is set).
+    pub fn emit_rerun_if_changed(mut self, on: bool) -> Self {
+        self.rerun_if_changed = Some(on);
+        self
+    }
+
+    /// Loads, generates and writes; returns what was written, one per input.
+    pub fn generate(&self) -> Result<Vec<(PathBuf, Generated)>, Error> {
+        if self.inputs.is_empty() {
+            return Err(Error::InvalidOption {
+                option: "input",
+                message: "no WSDL input given".into(),
+            });
+        }
+        let out_dir = match &self.out_dir {
+            Some(dir) => dir.clone(),
+            None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or(Error::InvalidOption {
+                option: "out_dir",
+                message: "not set, and OUT_DIR is not set (not running in a build script)".into(),
+            })?,
+        };
+        let rerun = self
+            .rerun_if_changed
+            .unwrap_or_else(|| std::env::var_os("OUT_DIR").is_some());
+        let mut written = Vec::new();
+        for input in &self.inputs {
+            let mut options = self.options.clone();
+            if self.inputs.len() > 1 {
+                let stem = input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                options.module_name = format!("{}_{}", options.module_name, names::field_name(&stem));
+            }
+            if rerun {
+                // Printed before loading, so a fix to a broken file re-runs the build.
+                println!("cargo:rerun-if-changed={}", input.display());
+            }
+            let defs = wsdl::load(input)?;
+            if rerun {
+                for file in defs.files.iter().skip(1) {
+                    println!("cargo:rerun-if-changed={file}");
+                }
+            }
+            let generated = generate_source(&defs, &options)?;
+            let path = out_dir.join(format!("{}.rs", options.module_name));
+            write_if_changed(&path, generated.source.as_bytes())?;
+            written.push((path, generated));
+        }
+        Ok(written)
+    }
+}
+
+/// Writes through a temporary file and a rename, so a reader never sees a
+/// partial file, and leaves an identical file untouched (no rebuilds).
+pub fn write_if_changed(path: &Path, contents: &[u8]) -> Result<bool, Error> {
+    if std::fs::read(path).is_ok_and(|existing| existing == contents) {
+        return Ok(false);
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+            action: "creating",
+            path: dir.to_owned(),
+            source,
+        })?;
+    }
+    let tmp = path.with_extension(format!("rs.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, contents).map_err(|source| Error::Io {
+        action: "writing",
+        path: tmp.clone(),
+        source,
+    })?;
+    std::fs::rename(&tmp, path).map_err(|source| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::Io {
+            action: "renaming into",
+            path: path.to_owned(),
+            source,
+        }
+    })?;
+    Ok(true)
+}

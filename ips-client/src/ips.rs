@@ -1,0 +1,274 @@
+//! The IPS layer: endpoints, credentials and the builder that turns them
+//! into a configured generated client. No operation is written by hand
+//! here; every method comes from the WSDL.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::api::{AuthHeader, Headers, IpsApiPortTypeClient};
+use crate::soap::{ConfigError, Limits, SoapClient, SoapVersion};
+
+/// The generated IPS client, configured by [`IpsClientBuilder`].
+pub type IpsClient = IpsApiPortTypeClient;
+
+/// Path of the SOAP service below a regional base URL.
+const SERVICE_PATH: &str = "services/IpsApiService";
+
+/// Dynamic Media Classic regions, as listed in the IPS API reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Region {
+    NorthAmerica,
+    /// Europe, Middle East and Africa.
+    Emea,
+    /// Japan and Asia-Pacific.
+    AsiaPacific,
+}
+
+/// Production, or staging for pre-production development and testing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Production,
+    Staging,
+}
+
+impl Region {
+    /// Base URL of the IPS web application in this region.
+    pub fn base_url(self, environment: Environment) -> &'static str {
+        use Environment::*;
+        use Region::*;
+        match (self, environment) {
+            (NorthAmerica, Production) => "https://s7sps1apissl.scene7.com/scene7/",
+            (NorthAmerica, Staging) => "https://s7sps1apissl-staging.scene7.com/scene7/",
+            (Emea, Production) => "https://s7sps3apissl.scene7.com/scene7/",
+            (Emea, Staging) => "https://s7sps3apissl-staging.scene7.com/scene7/",
+            (AsiaPacific, Production) => "https://s7sps5apissl.scene7.com/scene7/",
+            (AsiaPacific, Staging) => "https://s7sps5apissl-staging.scene7.com/scene7/",
+        }
+    }
+
+    /// The SOAP endpoint in this region.
+    pub fn endpoint(self, environment: Environment) -> String {
+        format!("{}{SERVICE_PATH}", self.base_url(environment))
+    }
+}
+
+/// How requests authenticate. `Debug` never shows the secret.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Credentials {
+    /// An IPS user's e-mail address and password.
+    Password { user: String, password: String },
+    /// An access token in place of user and password.
+    AccessToken(String),
+}
+
+impl Credentials {
+    pub fn password(user: impl Into<String>, password: impl Into<String>) -> Self {
+        Credentials::Password {
+            user: user.into(),
+            password: password.into(),
+        }
+    }
+
+    fn secret(&self) -> &str {
+        match self {
+            Credentials::Password { password, .. } => password,
+            Credentials::AccessToken(token) => token,
+        }
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credentials::Password { user, .. } => f
+                .debug_struct("Password")
+                .field("user", user)
+                .field("password", &"[redacted]")
+                .finish(),
+            Credentials::AccessToken(_) => f.debug_tuple("AccessToken").field(&"[redacted]").finish(),
+        }
+    }
+}
+
+/// Where the client sends requests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Target {
+    Region(Region, Environment),
+    Url(String),
+}
+
+/// Builds an [`IpsClient`]: endpoint, credentials, application identity and
+/// transport settings.
+#[derive(Debug, Clone)]
+pub struct IpsClientBuilder {
+    target: Target,
+    credentials: Option<Credentials>,
+    app_name: String,
+    app_version: String,
+    locale: Option<String>,
+    gzip_response: Option<bool>,
+    fault_http_status_code: Option<i32>,
+    version: SoapVersion,
+    timeout: Option<Duration>,
+    limits: Option<Limits>,
+    allow_insecure_http: bool,
+    http_client: Option<reqwest::Client>,
+}
+
+impl Default for IpsClientBuilder {
+    fn default() -> Self {
+        IpsClientBuilder {
+            target: Target::Region(Region::NorthAmerica, Environment::Production),
+            credentials: None,
+            app_name: env!("CARGO_PKG_NAME").to_owned(),
+            app_version: env!("CARGO_PKG_VERSION").to_owned(),
+            locale: None,
+            gzip_response: None,
+            fault_http_status_code: None,
+            version: SoapVersion::Soap11,
+            timeout: None,
+            limits: None,
+            allow_insecure_http: false,
+            http_client: None,
+        }
+    }
+}
+
+impl IpsClientBuilder {
+    /// One of the documented regional endpoints (default: North America, production).
+    pub fn region(mut self, region: Region, environment: Environment) -> Self {
+        self.target = Target::Region(region, environment);
+        self
+    }
+
+    /// Any endpoint URL. Plain `http://` is accepted only for loopback
+    /// addresses unless [`allow_insecure_http`](Self::allow_insecure_http) is set.
+    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
+        self.target = Target::Url(url.into());
+        self
+    }
+
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Shorthand for [`Credentials::Password`].
+    pub fn user_password(self, user: impl Into<String>, password: impl Into<String>) -> Self {
+        self.credentials(Credentials::password(user, password))
+    }
+
+    /// Shorthand for [`Credentials::AccessToken`].
+    pub fn access_token(self, token: impl Into<String>) -> Self {
+        self.credentials(Credentials::AccessToken(token.into()))
+    }
+
+    /// Identifies the calling application to IPS (default: this crate's name and version).
+    pub fn app(mut self, name: impl Into<String>, version: impl Into<String>) -> Self {
+        self.app_name = name.into();
+        self.app_version = version.into();
+        self
+    }
+
+    /// Locale for messages in responses, such as `en-US`.
+    pub fn locale(mut self, locale: impl Into<String>) -> Self {
+        self.locale = Some(locale.into());
+        self
+    }
+
+    /// Ask IPS to compress responses or not (by default it compresses when
+    /// the request accepts gzip, which this client always does).
+    pub fn gzip_response(mut self, on: bool) -> Self {
+        self.gzip_response = Some(on);
+        self
+    }
+
+    /// HTTP status IPS should use for faults instead of 500. Faults are
+    /// decoded whatever the status, so this is rarely needed.
+    pub fn fault_http_status_code(mut self, status: i32) -> Self {
+        self.fault_http_status_code = Some(status);
+        self
+    }
+
+    /// SOAP 1.1 (default) or 1.2.
+    pub fn soap_version(mut self, version: SoapVersion) -> Self {
+        self.version = version;
+        self
+    }
+
+    /// Limit for a whole call, response included (default 60 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Response size and nesting limits.
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = Some(limits);
+        self
+    }
+
+    /// Permit a plain-HTTP endpoint on a non-loopback host. Credentials then
+    /// cross the network unencrypted: only for trusted networks.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Send requests through an existing `reqwest::Client` (connection pool,
+    /// proxy and TLS settings are then the caller's).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// The endpoint URL this builder targets.
+    pub fn endpoint_url(&self) -> String {
+        match &self.target {
+            Target::Region(region, environment) => region.endpoint(*environment),
+            Target::Url(url) => url.clone(),
+        }
+    }
+
+    pub fn build(self) -> Result<IpsClient, ConfigError> {
+        let mut transport = SoapClient::builder(&self.endpoint_url())
+            .version(self.version)
+            .allow_insecure_http(self.allow_insecure_http)
+            .user_agent(format!("{}/{} ips-client/{}", self.app_name, self.app_version, env!("CARGO_PKG_VERSION")));
+        if let Some(timeout) = self.timeout {
+            transport = transport.timeout(timeout);
+        }
+        if let Some(limits) = self.limits {
+            transport = transport.limits(limits);
+        }
+        if let Some(client) = self.http_client {
+            transport = transport.http_client(client);
+        }
+        if let Some(credentials) = &self.credentials {
+            transport = transport.redact(credentials.secret());
+        }
+        let mut header = AuthHeader::new(self.app_name, self.app_version);
+        match self.credentials {
+            Some(Credentials::Password { user, password }) => {
+                header.user = Some(user);
+                header.password = Some(password);
+            }
+            Some(Credentials::AccessToken(token)) => header.access_token = Some(token),
+            None => {}
+        }
+        header.locale = self.locale;
+        header.gzip_response = self.gzip_response;
+        header.fault_http_status_code = self.fault_http_status_code;
+        let headers = Headers {
+            auth_header: Some(header),
+        };
+        Ok(IpsClient::new(transport.build()?).with_headers(headers))
+    }
+}
+
+impl IpsApiPortTypeClient {
+    /// Starts configuring a client; see [`IpsClientBuilder`].
+    pub fn builder() -> IpsClientBuilder {
+        IpsClientBuilder::default()
+    }
+}

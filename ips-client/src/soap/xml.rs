@@ -1,0 +1,1064 @@
+//! Streaming, namespace-aware XML reading and writing for generated types.
+//!
+//! Generated code never sees quick-xml: it asks an [`XmlReader`] for the next
+//! child element or for text, and tells an [`XmlWriter`] to open, fill and
+//! close elements. Both track the element path so errors can say where.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use quick_xml::events::Event;
+use quick_xml::name::ResolveResult;
+use quick_xml::NsReader;
+
+/// The namespace of the reserved `xml` prefix (`xml:lang`, `xml:space`).
+pub const XML_NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
+
+/// Bounds applied while reading untrusted XML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Deepest element nesting accepted before decoding stops with an error.
+    pub max_depth: usize,
+    /// Largest response body (after decompression) read into memory, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 256,
+            max_body_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+/// What went wrong while decoding, and where.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{kind} at /{path} (byte {position})")]
+pub struct DecodeError {
+    /// Element path from the document root, like `Envelope/Body/getJobsReturn/items`.
+    pub path: String,
+    /// Byte offset in the decoded document.
+    pub position: u64,
+    pub kind: DecodeErrorKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeErrorKind {
+    #[error("XML is not well-formed: {0}")]
+    Syntax(String),
+    #[error("document type declarations are not accepted")]
+    DocType,
+    #[error("nesting deeper than {0} elements")]
+    TooDeep(usize),
+    #[error("unexpected end of document")]
+    UnexpectedEof,
+    #[error("unknown namespace prefix in {0:?}")]
+    UnknownPrefix(String),
+    #[error("unexpected element {0}")]
+    UnexpectedElement(String),
+    #[error("unexpected text {0:?} where only elements are allowed")]
+    UnexpectedText(String),
+    #[error("missing required element {0}")]
+    MissingElement(String),
+    #[error("missing required attribute {0}")]
+    MissingAttribute(String),
+    #[error("unexpected attribute {0}")]
+    UnexpectedAttribute(String),
+    #[error("element {0} may appear at most once")]
+    DuplicateElement(String),
+    #[error("invalid value {value:?}: expected {expected}")]
+    InvalidValue { value: String, expected: String },
+    #[error("expected element {expected}, found {found}")]
+    WrongElement { expected: String, found: String },
+}
+
+/// A value that could not be written as XML.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EncodeError {
+    #[error("character U+{code:04X} cannot appear in XML 1.0 (in {location})")]
+    InvalidCharacter { code: u32, location: String },
+}
+
+/// A namespace-qualified element or attribute name as written on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct XmlName<'n> {
+    pub namespace: Option<&'n str>,
+    pub local: &'n str,
+}
+
+impl<'n> XmlName<'n> {
+    pub const fn new(namespace: Option<&'n str>, local: &'n str) -> Self {
+        XmlName { namespace, local }
+    }
+}
+
+impl fmt::Display for XmlName<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.namespace {
+            Some(ns) => write!(f, "{{{ns}}}{}", self.local),
+            None => f.write_str(self.local),
+        }
+    }
+}
+
+/// An attribute as read, with its namespace resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct XmlAttribute {
+    pub namespace: Option<String>,
+    pub local: String,
+    pub value: String,
+}
+
+/// An element start tag as read, with its namespace resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Start {
+    pub namespace: Option<String>,
+    pub local: String,
+    /// Attributes other than namespace declarations.
+    pub attributes: Vec<XmlAttribute>,
+}
+
+impl Start {
+    /// True when this element has the given wire name.
+    pub fn is(&self, name: XmlName<'_>) -> bool {
+        self.local == name.local && self.namespace.as_deref() == name.namespace
+    }
+
+    /// The name in `{namespace}local` form, for messages.
+    pub fn display_name(&self) -> String {
+        XmlName::new(self.namespace.as_deref(), &self.local).to_string()
+    }
+
+    /// The value of an attribute, if present.
+    pub fn attribute(&self, name: XmlName<'_>) -> Option<&str> {
+        self.attributes
+            .iter()
+            .find(|a| a.local == name.local && a.namespace.as_deref() == name.namespace)
+            .map(|a| a.value.as_str())
+    }
+}
+
+/// One item of element content, from [`XmlReader::next_content`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Content {
+    /// A child element's start tag; the element is now open.
+    Element(Start),
+    /// Non-blank text (unescaped), as received.
+    Text(String),
+}
+
+/// Pull reader over a complete, size-bounded document.
+pub struct XmlReader<'a> {
+    inner: NsReader<&'a [u8]>,
+    /// Local names of the open elements, for error paths.
+    path: Vec<String>,
+    max_depth: usize,
+}
+
+impl<'a> XmlReader<'a> {
+    pub fn new(document: &'a [u8], limits: &Limits) -> Self {
+        let mut inner = NsReader::from_reader(document);
+        let config = inner.config_mut();
+        config.expand_empty_elements = true;
+        config.check_end_names = true;
+        config.trim_text(false);
+        XmlReader {
+            inner,
+            path: Vec::new(),
+            max_depth: limits.max_depth,
+        }
+    }
+
+    /// Builds an error located at the current element and position.
+    pub fn error(&self, kind: DecodeErrorKind) -> DecodeError {
+        DecodeError {
+            path: self.path.join("/"),
+            position: self.inner.buffer_position(),
+            kind,
+        }
+    }
+
+    /// Depth of the currently open element (0 before the root).
+    pub fn depth(&self) -> usize {
+        self.path.len()
+    }
+
+    fn syntax(&self, err: impl fmt::Display) -> DecodeError {
+        self.error(DecodeErrorKind::Syntax(err.to_string()))
+    }
+
+    fn open(&mut self, event: &quick_xml::events::BytesStart<'_>) -> Result<Start, DecodeError> {
+        if self.path.len() >= self.max_depth {
+            return Err(self.error(DecodeErrorKind::TooDeep(self.max_depth)));
+        }
+        let (resolved, local) = self.inner.resolve_element(event.name());
+        let namespace = self.namespace_of(resolved, event.name().as_ref())?;
+        let local = String::from_utf8(local.as_ref().to_vec()).map_err(|e| self.syntax(e))?;
+        let mut attributes = Vec::new();
+        for attr in event.attributes() {
+            let attr = attr.map_err(|e| self.syntax(e))?;
+            let key = attr.key;
+            if key.as_namespace_binding().is_some() {
+                continue;
+            }
+            let (resolved, attr_local) = self.inner.resolve_attribute(key);
+            let namespace = self.namespace_of(resolved, key.as_ref())?;
+            let value = attr
+                .decode_and_unescape_value(self.inner.decoder())
+                .map_err(|e| self.syntax(e))?
+                .into_owned();
+            attributes.push(XmlAttribute {
+                namespace,
+                local: String::from_utf8_lossy(attr_local.as_ref()).into_owned(),
+                value,
+            });
+        }
+        self.path.push(local.clone());
+        Ok(Start {
+            namespace,
+            local,
+            attributes,
+        })
+    }
+
+    fn namespace_of(
+        &self,
+        resolved: ResolveResult<'_>,
+        raw: &[u8],
+    ) -> Result<Option<String>, DecodeError> {
+        match resolved {
+            ResolveResult::Bound(ns) => Ok(Some(
+                std::str::from_utf8(ns.as_ref())
+                    .map_err(|e| self.syntax(e))?
+                    .to_owned(),
+            )),
+            ResolveResult::Unbound => Ok(None),
+            ResolveResult::Unknown(_) => Err(self.error(DecodeErrorKind::UnknownPrefix(
+                String::from_utf8_lossy(raw).into_owned(),
+            ))),
+        }
+    }
+
+    /// Reads up to and including the document's root start tag.
+    pub fn root(&mut self) -> Result<Start, DecodeError> {
+        loop {
+            match self.inner.read_event().map_err(|e| self.syntax(e))? {
+                Event::Start(start) => return self.open(&start),
+                Event::DocType(_) => return Err(self.error(DecodeErrorKind::DocType)),
+                Event::Text(text) if is_blank(&text) => {}
+                Event::Text(text) => {
+                    return Err(self.error(DecodeErrorKind::UnexpectedText(snippet(&text))))
+                }
+                Event::Eof => return Err(self.error(DecodeErrorKind::UnexpectedEof)),
+                Event::CData(_) => {
+                    return Err(self.error(DecodeErrorKind::UnexpectedText("CDATA".into())))
+                }
+                // Declaration, comments and processing instructions carry no data.
+                _ => {}
+            }
+        }
+    }
+
+    /// The next child element of the currently open element, or `None` once
+    /// that element has ended (its end tag is consumed).
+    pub fn next_child(&mut self) -> Result<Option<Start>, DecodeError> {
+        loop {
+            match self.inner.read_event().map_err(|e| self.syntax(e))? {
+                Event::Start(start) => return self.open(&start).map(Some),
+                Event::End(_) => {
+                    self.path.pop();
+                    return Ok(None);
+                }
+                Event::Text(text) if is_blank(&text) => {}
+                Event::Text(text) => {
+                    return Err(self.error(DecodeErrorKind::UnexpectedText(snippet(&text))))
+                }
+                Event::CData(data) => {
+                    let text = String::from_utf8_lossy(&data).into_owned();
+                    if !text.trim().is_empty() {
+                        return Err(self.error(DecodeErrorKind::UnexpectedText(text)));
+                    }
+                }
+                Event::DocType(_) => return Err(self.error(DecodeErrorKind::DocType)),
+                Event::Eof => return Err(self.error(DecodeErrorKind::UnexpectedEof)),
+                _ => {}
+            }
+        }
+    }
+
+    /// The text content of the currently open element, which must have no
+    /// child elements; its end tag is consumed.
+    pub fn read_text(&mut self) -> Result<String, DecodeError> {
+        let text = self.read_text_in_place()?;
+        self.path.pop();
+        Ok(text)
+    }
+
+    /// Reads and parses the text of the currently open element; an invalid
+    /// value is reported at that element's path.
+    pub fn read_value<T: XmlValue>(&mut self) -> Result<T, DecodeError> {
+        let text = self.read_text_in_place()?;
+        let value = T::from_xml_text(&text).map_err(|expected| {
+            self.error(DecodeErrorKind::InvalidValue {
+                value: text,
+                expected,
+            })
+        })?;
+        self.path.pop();
+        Ok(value)
+    }
+
+    /// Reads text up to the end tag, leaving the element on the path.
+    fn read_text_in_place(&mut self) -> Result<String, DecodeError> {
+        let mut out = String::new();
+        loop {
+            match self.inner.read_event().map_err(|e| self.syntax(e))? {
+                Event::Text(text) => {
+                    let unescaped = text.unescape().map_err(|e| self.syntax(e))?;
+                    out.push_str(&unescaped);
+                }
+                Event::CData(data) => {
+                    let text = std::str::from_utf8(&data).map_err(|e| self.syntax(e))?;
+                    out.push_str(text);
+                }
+                Event::End(_) => return Ok(out),
+                Event::Start(start) => {
+                    let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
+                    return Err(self.error(DecodeErrorKind::UnexpectedElement(name)));
+                }
+                Event::DocType(_) => return Err(self.error(DecodeErrorKind::DocType)),
+                Event::Eof => return Err(self.error(DecodeErrorKind::UnexpectedEof)),
+                _ => {}
+            }
+        }
+    }
+
+    /// Consumes the rest of the currently open element, whatever it holds.
+    pub fn skip_element(&mut self) -> Result<(), DecodeError> {
+        let target = self.path.len();
+        loop {
+            match self.inner.read_event().map_err(|e| self.syntax(e))? {
+                Event::Start(start) => {
+                    self.open(&start)?;
+                }
+                Event::End(_) => {
+                    self.path.pop();
+                    if self.path.len() < target {
+                        return Ok(());
+                    }
+                }
+                Event::DocType(_) => return Err(self.error(DecodeErrorKind::DocType)),
+                Event::Eof => return Err(self.error(DecodeErrorKind::UnexpectedEof)),
+                _ => {}
+            }
+        }
+    }
+
+    /// Consumes the rest of the currently open element and returns its
+    /// content as standalone XML: each child element carries the namespace
+    /// declarations it needs, so it can be read again on its own.
+    pub fn read_inner_xml(&mut self) -> Result<String, DecodeError> {
+        let mut writer = XmlWriter::new();
+        self.copy_rest_into(&mut writer)?;
+        Ok(writer.into_string())
+    }
+
+    /// Like [`read_inner_xml`](Self::read_inner_xml), but includes the
+    /// element `start` (just returned by the reader) itself, so a received
+    /// element can be kept whole and read again later.
+    pub fn read_element_xml(&mut self, start: &Start) -> Result<String, DecodeError> {
+        let mut writer = XmlWriter::new();
+        self.write_start(&mut writer, start)?;
+        self.copy_rest_into(&mut writer)?;
+        writer.end_element();
+        Ok(writer.into_string())
+    }
+
+    fn write_start(&self, writer: &mut XmlWriter, start: &Start) -> Result<(), DecodeError> {
+        writer.start_element(XmlName::new(start.namespace.as_deref(), &start.local));
+        for a in &start.attributes {
+            writer
+                .attribute(XmlName::new(a.namespace.as_deref(), &a.local), &a.value)
+                .map_err(|e| self.syntax(e))?;
+        }
+        Ok(())
+    }
+
+    /// Copies everything up to the end of the currently open element into
+    /// `writer`; the end tag itself is consumed but not written.
+    fn copy_rest_into(&mut self, writer: &mut XmlWriter) -> Result<(), DecodeError> {
+        let target = self.path.len();
+        loop {
+            match self.inner.read_event().map_err(|e| self.syntax(e))? {
+                Event::Start(start) => {
+                    let opened = self.open(&start)?;
+                    self.write_start(writer, &opened)?;
+                }
+                Event::End(_) => {
+                    self.path.pop();
+                    if self.path.len() < target {
+                        return Ok(());
+                    }
+                    writer.end_element();
+                }
+                Event::Text(text) => {
+                    let unescaped = text.unescape().map_err(|e| self.syntax(e))?;
+                    writer.text(&unescaped).map_err(|e| self.syntax(e))?;
+                }
+                Event::CData(data) => {
+                    let text = std::str::from_utf8(&data).map_err(|e| self.syntax(e))?;
+                    writer.text(text).map_err(|e| self.syntax(e))?;
+                }
+                Event::DocType(_) => return Err(self.error(DecodeErrorKind::DocType)),
+                Event::Eof => return Err(self.error(DecodeErrorKind::UnexpectedEof)),
+                _ => {}
+            }
+        }
+    }
+
+    /// Like [`next_child`](Self::next_child), but returns non-blank text
+    /// between children instead of failing on it: for content such as a
+    /// SOAP fault detail, where whatever was received should be kept.
+    pub fn next_content(&mut self) -> Result<Option<Content>, DecodeError> {
+        loop {
+            match self.inner.read_event().map_err(|e| self.syntax(e))? {
+                Event::Start(start) => return self.open(&start).map(|s| Some(Content::Element(s))),
+                Event::End(_) => {
+                    self.path.pop();
+                    return Ok(None);
+                }
+                Event::Text(text) if is_blank(&text) => {}
+                Event::Text(text) => {
+                    let unescaped = text.unescape().map_err(|e| self.syntax(e))?;
+                    return Ok(Some(Content::Text(unescaped.into_owned())));
+                }
+                Event::CData(data) => {
+                    let text = String::from_utf8_lossy(&data).into_owned();
+                    if !text.trim().is_empty() {
+                        return Ok(Some(Content::Text(text)));
+                    }
+                }
+                Event::DocType(_) => return Err(self.error(DecodeErrorKind::DocType)),
+                Event::Eof => return Err(self.error(DecodeErrorKind::UnexpectedEof)),
+                _ => {}
+            }
+        }
+    }
+
+    /// Checks that nothing but whitespace, comments or processing
+    /// instructions follows the root element.
+    pub fn finish(&mut self) -> Result<(), DecodeError> {
+        loop {
+            match self.inner.read_event().map_err(|e| self.syntax(e))? {
+                Event::Eof => return Ok(()),
+                Event::Text(text) if is_blank(&text) => {}
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::Start(start) => {
+                    let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
+                    return Err(self.error(DecodeErrorKind::UnexpectedElement(name)));
+                }
+                _ => {
+                    return Err(self.error(DecodeErrorKind::Syntax(
+                        "content after the root element".into(),
+                    )))
+                }
+            }
+        }
+    }
+}
+
+fn is_blank(text: &[u8]) -> bool {
+    text.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+}
+
+fn snippet(text: &[u8]) -> String {
+    let text = String::from_utf8_lossy(text);
+    let trimmed = text.trim();
+    match trimmed.char_indices().nth(40) {
+        Some((cut, _)) => format!("{}...", &trimmed[..cut]),
+        None => trimmed.to_owned(),
+    }
+}
+
+/// One open element on the writer's stack.
+struct OpenElement {
+    /// Qualified name as written (with prefix, if any), for the end tag.
+    tag: String,
+    /// Default namespace in scope inside this element.
+    default_ns: Option<String>,
+    /// Prefix bindings this element declared, as (prefix, namespace).
+    prefixes: Vec<(String, String)>,
+}
+
+/// Writes namespace-correct XML into a buffer.
+///
+/// Elements are qualified through the default namespace (`xmlns="..."`) and
+/// attributes through generated prefixes, declared where first needed.
+pub struct XmlWriter {
+    buf: String,
+    stack: Vec<OpenElement>,
+    /// The last start tag is still open (`<name ...` without `>`).
+    tag_open: bool,
+    next_prefix: usize,
+}
+
+impl Default for XmlWriter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl XmlWriter {
+    pub fn new() -> Self {
+        XmlWriter {
+            buf: String::with_capacity(1024),
+            stack: Vec::new(),
+            tag_open: false,
+            next_prefix: 0,
+        }
+    }
+
+    /// Writes the `<?xml ...?>` declaration; call first, if at all.
+    pub fn declaration(&mut self) {
+        self.buf
+            .push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>");
+    }
+
+    fn close_start_tag(&mut self) {
+        if self.tag_open {
+            self.buf.push('>');
+            self.tag_open = false;
+        }
+    }
+
+    fn default_ns(&self) -> Option<&str> {
+        self.stack.last().and_then(|e| e.default_ns.as_deref())
+    }
+
+    fn prefix_for(&self, namespace: &str) -> Option<&str> {
+        self.stack.iter().rev().find_map(|e| {
+            e.prefixes
+                .iter()
+                .find(|(_, ns)| ns == namespace)
+                .map(|(p, _)| p.as_str())
+        })
+    }
+
+    /// Opens an element qualified by the default namespace.
+    pub fn start_element(&mut self, name: XmlName<'_>) {
+        self.close_start_tag();
+        self.buf.push('<');
+        self.buf.push_str(name.local);
+        let inherited = self.default_ns().map(str::to_owned);
+        if inherited.as_deref() != name.namespace {
+            self.buf.push_str(" xmlns=\"");
+            self.buf
+                .push_str(&quick_xml::escape::escape(name.namespace.unwrap_or("")));
+            self.buf.push('"');
+        }
+        self.stack.push(OpenElement {
+            tag: name.local.to_owned(),
+            default_ns: name.namespace.map(str::to_owned),
+            prefixes: Vec::new(),
+        });
+        self.tag_open = true;
+    }
+
+    /// Opens an element with an explicit prefix (used for SOAP envelope
+    /// elements, which conventionally carry one), declaring the prefix on
+    /// this element unless an enclosing element already bound it to
+    /// `namespace`.
+    pub fn start_prefixed(&mut self, prefix: &str, namespace: &str, local: &str) {
+        self.close_start_tag();
+        let inherited = self.default_ns().map(str::to_owned);
+        let in_scope = self.stack.iter().rev().find_map(|e| {
+            e.prefixes
+                .iter()
+                .find(|(p, _)| p == prefix)
+                .map(|(_, ns)| ns.as_str())
+        });
+        let declare = in_scope != Some(namespace);
+        let tag = format!("{prefix}:{local}");
+        self.buf.push('<');
+        self.buf.push_str(&tag);
+        if declare {
+            self.buf.push_str(" xmlns:");
+            self.buf.push_str(prefix);
+            self.buf.push_str("=\"");
+            self.buf.push_str(&quick_xml::escape::escape(namespace));
+            self.buf.push('"');
+        }
+        self.stack.push(OpenElement {
+            tag,
+            default_ns: inherited,
+            prefixes: if declare {
+                vec![(prefix.to_owned(), namespace.to_owned())]
+            } else {
+                Vec::new()
+            },
+        });
+        self.tag_open = true;
+    }
+
+    /// Adds an attribute to the element just opened.
+    pub fn attribute(&mut self, name: XmlName<'_>, value: &str) -> Result<(), EncodeError> {
+        debug_assert!(self.tag_open, "attribute written after element content");
+        check_chars(value, name.local)?;
+        self.buf.push(' ');
+        if let Some(ns) = name.namespace {
+            // The `xml` prefix is bound by definition and must not be declared
+            // (nor may its namespace get another prefix), e.g. `xml:lang`.
+            let existing = if ns == XML_NAMESPACE {
+                Some("xml")
+            } else {
+                self.prefix_for(ns)
+            };
+            let prefix = match existing {
+                Some(p) => p.to_owned(),
+                None => {
+                    let p = format!("ns{}", self.next_prefix);
+                    self.next_prefix += 1;
+                    self.buf.push_str("xmlns:");
+                    self.buf.push_str(&p);
+                    self.buf.push_str("=\"");
+                    self.buf.push_str(&quick_xml::escape::escape(ns));
+                    self.buf.push_str("\" ");
+                    if let Some(open) = self.stack.last_mut() {
+                        open.prefixes.push((p.clone(), ns.to_owned()));
+                    }
+                    p
+                }
+            };
+            self.buf.push_str(&prefix);
+            self.buf.push(':');
+        }
+        self.buf.push_str(name.local);
+        self.buf.push_str("=\"");
+        push_escaped(&mut self.buf, value, true);
+        self.buf.push('"');
+        Ok(())
+    }
+
+    /// Writes text content inside the open element.
+    pub fn text(&mut self, text: &str) -> Result<(), EncodeError> {
+        if let Err(code) = find_invalid_char(text) {
+            let location = self.stack.last().map(|e| e.tag.clone()).unwrap_or_default();
+            return Err(EncodeError::InvalidCharacter { code, location });
+        }
+        if text.is_empty() {
+            return Ok(());
+        }
+        self.close_start_tag();
+        push_escaped(&mut self.buf, text, false);
+        Ok(())
+    }
+
+    /// Writes already well-formed XML (from [`XmlReader::read_inner_xml`]).
+    pub fn raw(&mut self, xml: &str) {
+        self.close_start_tag();
+        self.buf.push_str(xml);
+    }
+
+    /// Closes the innermost open element.
+    pub fn end_element(&mut self) {
+        let Some(open) = self.stack.pop() else {
+            return;
+        };
+        if self.tag_open {
+            self.buf.push_str("/>");
+            self.tag_open = false;
+        } else {
+            self.buf.push_str("</");
+            self.buf.push_str(&open.tag);
+            self.buf.push('>');
+        }
+    }
+
+    /// Writes `<name>text</name>`.
+    pub fn text_element(&mut self, name: XmlName<'_>, text: &str) -> Result<(), EncodeError> {
+        self.start_element(name);
+        self.text(text)?;
+        self.end_element();
+        Ok(())
+    }
+
+    pub fn into_string(mut self) -> String {
+        while !self.stack.is_empty() {
+            self.end_element();
+        }
+        self.buf
+    }
+
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.into_string().into_bytes()
+    }
+}
+
+/// XML 1.0 forbids most control characters even when escaped.
+fn find_invalid_char(text: &str) -> Result<(), u32> {
+    match text.chars().find(|&c| {
+        matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
+    }) {
+        Some(c) => Err(c as u32),
+        None => Ok(()),
+    }
+}
+
+fn check_chars(text: &str, location: &str) -> Result<(), EncodeError> {
+    find_invalid_char(text).map_err(|code| EncodeError::InvalidCharacter {
+        code,
+        location: location.to_owned(),
+    })
+}
+
+/// Escapes markup characters; `\r` (and in attributes tab and newline) are
+/// written as character references so XML end-of-line and attribute-value
+/// normalisation give back exactly what was sent.
+fn push_escaped(out: &mut String, text: &str, attribute: bool) {
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' if attribute => out.push_str("&quot;"),
+            '\r' => out.push_str("&#13;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\t' if attribute => out.push_str("&#9;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// A type generated from a complex type or element: written as an element
+/// with attributes and children.
+pub trait XmlEncode {
+    /// Writes `self` as one element named `name`.
+    fn encode_xml(&self, writer: &mut XmlWriter, name: XmlName<'_>) -> Result<(), EncodeError>;
+}
+
+/// The decoding counterpart of [`XmlEncode`].
+pub trait XmlDecode: Sized {
+    /// Decodes the element whose start tag `start` the reader just returned;
+    /// consumes everything up to and including its end tag.
+    fn decode_xml(reader: &mut XmlReader<'_>, start: &Start) -> Result<Self, DecodeError>;
+}
+
+/// A value written as element text or an attribute value (XSD simple types).
+pub trait XmlValue: Sized {
+    /// The lexical form.
+    fn to_xml_text(&self) -> Cow<'_, str>;
+    /// Parses the lexical form; the error says what was expected.
+    fn from_xml_text(text: &str) -> Result<Self, String>;
+}
+
+impl XmlValue for String {
+    fn to_xml_text(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+    fn from_xml_text(text: &str) -> Result<Self, String> {
+        Ok(text.to_owned())
+    }
+}
+
+impl XmlValue for bool {
+    fn to_xml_text(&self) -> Cow<'_, str> {
+        Cow::Borrowed(if *self { "true" } else { "false" })
+    }
+    fn from_xml_text(text: &str) -> Result<Self, String> {
+        match text.trim() {
+            "true" | "1" => Ok(true),
+            "false" | "0" => Ok(false),
+            _ => Err("xsd:boolean (true, false, 1 or 0)".into()),
+        }
+    }
+}
+
+macro_rules! integer_value {
+    ($($ty:ty => $xsd:literal),* $(,)?) => {$(
+        impl XmlValue for $ty {
+            fn to_xml_text(&self) -> Cow<'_, str> {
+                Cow::Owned(self.to_string())
+            }
+            fn from_xml_text(text: &str) -> Result<Self, String> {
+                let text = text.trim();
+                // XSD allows a leading '+', which Rust's parser also takes.
+                text.parse::<$ty>().map_err(|_| concat!("xsd:", $xsd).to_owned())
+            }
+        }
+    )*};
+}
+
+integer_value!(i8 => "byte", i16 => "short", i32 => "int", i64 => "long",
+    u8 => "unsignedByte", u16 => "unsignedShort", u32 => "unsignedInt", u64 => "unsignedLong");
+
+macro_rules! float_value {
+    ($($ty:ty => $xsd:literal),*) => {$(
+        impl XmlValue for $ty {
+            fn to_xml_text(&self) -> Cow<'_, str> {
+                Cow::Owned(if self.is_nan() {
+                    "NaN".to_owned()
+                } else if self.is_infinite() {
+                    if *self > 0.0 { "INF" } else { "-INF" }.to_owned()
+                } else {
+                    self.to_string()
+                })
+            }
+            fn from_xml_text(text: &str) -> Result<Self, String> {
+                match text.trim() {
+                    "NaN" => Ok(<$ty>::NAN),
+                    "INF" | "+INF" => Ok(<$ty>::INFINITY),
+                    "-INF" => Ok(<$ty>::NEG_INFINITY),
+                    // Rust also accepts "inf"/"nan" spellings XSD does not.
+                    t if t.bytes().any(|b| b.is_ascii_alphabetic() && b != b'e' && b != b'E') => {
+                        Err(concat!("xsd:", $xsd).to_owned())
+                    }
+                    t => t.parse::<$ty>().map_err(|_| concat!("xsd:", $xsd).to_owned()),
+                }
+            }
+        }
+    )*};
+}
+
+float_value!(f32 => "float", f64 => "double");
+
+/// Reads the text of the element just opened and parses it as `T`.
+pub fn decode_value<T: XmlValue>(reader: &mut XmlReader<'_>) -> Result<T, DecodeError> {
+    reader.read_value()
+}
+
+/// Parses an attribute value as `T`.
+pub fn decode_attribute<T: XmlValue>(
+    reader: &XmlReader<'_>,
+    name: XmlName<'_>,
+    text: &str,
+) -> Result<T, DecodeError> {
+    T::from_xml_text(text).map_err(|expected| {
+        reader.error(DecodeErrorKind::InvalidValue {
+            value: text.to_owned(),
+            expected: format!("{expected} in attribute {name}"),
+        })
+    })
+}
+
+/// Writes `<name>value</name>` for a simple value.
+pub fn encode_value<T: XmlValue>(
+    writer: &mut XmlWriter,
+    name: XmlName<'_>,
+    value: &T,
+) -> Result<(), EncodeError> {
+    writer.text_element(name, &value.to_xml_text())
+}
+
+/// Stores a decoded child, refusing a second occurrence of a single-valued one.
+pub fn set_once<T>(
+    reader: &XmlReader<'_>,
+    slot: &mut Option<T>,
+    value: T,
+    name: XmlName<'_>,
+) -> Result<(), DecodeError> {
+    if slot.is_some() {
+        return Err(reader.error(DecodeErrorKind::DuplicateElement(name.to_string())));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+/// Unwraps a required child once its parent (`parent` names its type) has ended.
+pub fn require<T>(
+    reader: &XmlReader<'_>,
+    parent: &str,
+    slot: Option<T>,
+    name: XmlName<'_>,
+) -> Result<T, DecodeError> {
+    slot.ok_or_else(|| {
+        reader.error(DecodeErrorKind::MissingElement(format!("{name} in {parent}")))
+    })
+}
+
+/// Unwraps a required attribute of the element `start`.
+pub fn require_attribute<T>(
+    reader: &XmlReader<'_>,
+    start: &Start,
+    slot: Option<T>,
+    name: XmlName<'_>,
+) -> Result<T, DecodeError> {
+    slot.ok_or_else(|| {
+        reader.error(DecodeErrorKind::MissingAttribute(format!(
+            "{name} on {}",
+            start.display_name()
+        )))
+    })
+}
+
+/// The XML Schema instance namespace (`xsi:type`, `xsi:nil`...).
+pub const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
+
+/// Policy for an attribute the type does not declare: `xsi:*` attributes
+/// are schema machinery and pass; any other is an error, never dropped.
+pub fn undeclared_attribute(
+    reader: &XmlReader<'_>,
+    start: &Start,
+    attribute: &XmlAttribute,
+) -> Result<(), DecodeError> {
+    if attribute.namespace.as_deref() == Some(XSI_NS) {
+        return Ok(());
+    }
+    Err(reader.error(DecodeErrorKind::UnexpectedAttribute(format!(
+        "{} on {}",
+        XmlName::new(attribute.namespace.as_deref(), &attribute.local),
+        start.display_name()
+    ))))
+}
+
+/// The error for a child element the type does not declare.
+pub fn unexpected(reader: &XmlReader<'_>, start: &Start) -> DecodeError {
+    reader.error(DecodeErrorKind::UnexpectedElement(start.display_name()))
+}
+
+/// Decodes a complete document whose root element is `name`.
+pub fn decode_document<T: XmlDecode>(
+    document: &[u8],
+    name: XmlName<'_>,
+    limits: &Limits,
+) -> Result<T, DecodeError> {
+    let mut reader = XmlReader::new(document, limits);
+    let root = reader.root()?;
+    if !root.is(name) {
+        return Err(reader.error(DecodeErrorKind::WrongElement {
+            expected: name.to_string(),
+            found: root.display_name(),
+        }));
+    }
+    let value = T::decode_xml(&mut reader, &root)?;
+    reader.finish()?;
+    Ok(value)
+}
+
+/// Encodes `value` as a standalone element (no XML declaration).
+pub fn encode_document<T: XmlEncode>(value: &T, name: XmlName<'_>) -> Result<String, EncodeError> {
+    let mut writer = XmlWriter::new();
+    value.encode_xml(&mut writer, name)?;
+    Ok(writer.into_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NS: &str = "urn:example";
+
+    #[test]
+    fn writer_uses_default_namespace_and_resets_it_for_unqualified_children() {
+        let mut w = XmlWriter::new();
+        w.start_element(XmlName::new(Some(NS), "a"));
+        w.text_element(XmlName::new(Some(NS), "b"), "x<y&z").unwrap();
+        w.text_element(XmlName::new(None, "c"), "").unwrap();
+        w.end_element();
+        assert_eq!(
+            w.into_string(),
+            r#"<a xmlns="urn:example"><b>x&lt;y&amp;z</b><c xmlns=""/></a>"#
+        );
+    }
+
+    #[test]
+    fn writer_rejects_control_characters() {
+        let mut w = XmlWriter::new();
+        w.start_element(XmlName::new(None, "a"));
+        let err = w.text("bell\u{7}").unwrap_err();
+        assert!(err.to_string().contains("U+0007"), "{err}");
+    }
+
+    #[test]
+    fn reader_resolves_prefixes_and_reports_paths() {
+        let doc = br#"<p:a xmlns:p="urn:example"><p:b>1</p:b><p:b>x</p:b></p:a>"#;
+        let mut r = XmlReader::new(doc, &Limits::default());
+        let root = r.root().unwrap();
+        assert!(root.is(XmlName::new(Some(NS), "a")));
+        let first = r.next_child().unwrap().unwrap();
+        assert!(first.is(XmlName::new(Some(NS), "b")));
+        assert_eq!(decode_value::<i32>(&mut r).unwrap(), 1);
+        r.next_child().unwrap().unwrap();
+        let err = decode_value::<i32>(&mut r).unwrap_err();
+        assert_eq!(err.path, "a/b");
+        assert!(err.to_string().contains("xsd:int"), "{err}");
+    }
+
+    #[test]
+    fn reader_refuses_doctype_and_depth() {
+        let doc = b"<!DOCTYPE a [<!ENTITY x \"y\">]><a>&x;</a>";
+        let err = XmlReader::new(doc, &Limits::default()).root().unwrap_err();
+        assert_eq!(err.kind, DecodeErrorKind::DocType);
+
+        let deep = "<a>".repeat(50) + &"</a>".repeat(50);
+        let limits = Limits {
+            max_depth: 10,
+            ..Limits::default()
+        };
+        let mut r = XmlReader::new(deep.as_bytes(), &limits);
+        r.root().unwrap();
+        let err = r.skip_element().unwrap_err();
+        assert_eq!(err.kind, DecodeErrorKind::TooDeep(10));
+    }
+
+    #[test]
+    fn inner_xml_is_self_contained() {
+        let doc = br#"<d xmlns:f="urn:f"><f:fault a="1"><f:code>7</f:code></f:fault></d>"#;
+        let mut r = XmlReader::new(doc, &Limits::default());
+        r.root().unwrap();
+        let inner = r.read_inner_xml().unwrap();
+        assert_eq!(
+            inner,
+            r#"<fault xmlns="urn:f" a="1"><code>7</code></fault>"#
+        );
+    }
+
+    #[test]
+    fn element_xml_keeps_the_element_and_namespaces() {
+        let doc = br#"<d xmlns:f="urn:f"><f:fault a="1"><code xml:lang="en">7</code></f:fault></d>"#;
+        let mut r = XmlReader::new(doc, &Limits::default());
+        r.root().unwrap();
+        let start = r.next_child().unwrap().unwrap();
+        let outer = r.read_element_xml(&start).unwrap();
+        assert_eq!(
+            outer,
+            r#"<fault xmlns="urn:f" a="1"><code xmlns="" xml:lang="en">7</code></fault>"#
+        );
+        assert_eq!(r.next_child().unwrap(), None);
+    }
+
+    #[test]
+    fn next_content_returns_text_between_children() {
+        let doc = b"<d> note &amp; <e/></d>";
+        let mut r = XmlReader::new(doc, &Limits::default());
+        r.root().unwrap();
+        assert_eq!(
+            r.next_content().unwrap(),
+            Some(Content::Text(" note & ".into()))
+        );
+        assert!(matches!(r.next_content().unwrap(), Some(Content::Element(_))));
+        r.skip_element().unwrap();
+        assert_eq!(r.next_content().unwrap(), None);
+    }
+
+    #[test]
+    fn prefixed_elements_reuse_an_enclosing_declaration() {
+        let mut w = XmlWriter::new();
+        w.start_prefixed("s", "urn:s", "a");
+        w.start_prefixed("s", "urn:s", "b");
+        w.start_prefixed("s", "urn:other", "c");
+        assert_eq!(
+            w.into_string(),
+            r#"<s:a xmlns:s="urn:s"><s:b><s:c xmlns:s="urn:other"/></s:b></s:a>"#
+        );
+    }
+
+    #[test]
+    fn values_round_trip() {
+        assert_eq!(f64::from_xml_text("-INF").unwrap(), f64::NEG_INFINITY);
+        assert!(f64::from_xml_text("inf").is_err());
+        assert_eq!(f64::INFINITY.to_xml_text(), "INF");
+        assert_eq!(i32::from_xml_text(" +42 ").unwrap(), 42);
+        assert!(bool::from_xml_text("yes").is_err());
+    }
+}

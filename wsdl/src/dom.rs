@@ -1,0 +1,253 @@
+//! Small helpers over xmltree elements: names, attributes, element paths,
+//! QName resolution and documentation text.
+
+use xmltree::{Element, XMLNode};
+
+use crate::error::Error;
+use crate::model::{QName, WSDL_NS, WSDL_SOAP11_NS, WSDL_SOAP12_NS, XSD_NS};
+
+/// The namespace bound to the `xml` prefix by the XML spec itself.
+const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+
+/// The element's namespace; the empty namespace counts as none.
+pub(crate) fn ns(el: &Element) -> Option<&str> {
+    el.namespace.as_deref().filter(|n| !n.is_empty())
+}
+
+pub(crate) fn is(el: &Element, namespace: &str, local: &str) -> bool {
+    el.name == local && ns(el) == Some(namespace)
+}
+
+pub(crate) fn attr<'a>(el: &'a Element, name: &str) -> Option<&'a str> {
+    el.attributes.get(name).map(String::as_str)
+}
+
+/// A readable name for an element in messages: conventional prefixes for the
+/// namespaces this crate knows (whatever the document used), `{ns}local` otherwise.
+pub(crate) fn display_name(el: &Element) -> String {
+    let prefix = match ns(el) {
+        Some(XSD_NS) => "xs",
+        Some(WSDL_NS) => "wsdl",
+        Some(WSDL_SOAP11_NS) => "soap",
+        Some(WSDL_SOAP12_NS) => "soap12",
+        Some(other) => return format!("{{{other}}}{}", el.name),
+        None => return el.name.clone(),
+    };
+    format!("{prefix}:{}", el.name)
+}
+
+/// An element child together with its path.
+pub(crate) struct Child<'a> {
+    pub el: &'a Element,
+    pub path: String,
+}
+
+/// The element children of `parent` in document order, each with a path
+/// segment that identifies it: `[@name='..']` (or `[@ref='..']`) when it has
+/// one, else a 1-based index when siblings share its name.
+pub(crate) fn children<'a>(parent: &'a Element, parent_path: &str) -> Vec<Child<'a>> {
+    let elems: Vec<&Element> = parent
+        .children
+        .iter()
+        .filter_map(XMLNode::as_element)
+        .collect();
+    // Per-name totals and running positions; distinct sibling names are few,
+    // so a linear map keeps this O(children).
+    let mut totals: Vec<(&str, usize)> = Vec::new();
+    for el in &elems {
+        match totals.iter_mut().find(|(n, _)| *n == el.name) {
+            Some((_, t)) => *t += 1,
+            None => totals.push((&el.name, 1)),
+        }
+    }
+    let mut seen: Vec<(&str, usize)> = Vec::new();
+    elems
+        .iter()
+        .map(|el| {
+            let total = totals
+                .iter()
+                .find(|(n, _)| *n == el.name)
+                .map_or(1, |(_, t)| *t);
+            let pos = match seen.iter_mut().find(|(n, _)| *n == el.name) {
+                Some((_, count)) => {
+                    *count += 1;
+                    *count
+                }
+                None => {
+                    seen.push((&el.name, 1));
+                    1
+                }
+            };
+            let segment = if let Some(name) = attr(el, "name") {
+                format!("{}[@name='{name}']", el.name)
+            } else if let Some(r) = attr(el, "ref") {
+                format!("{}[@ref='{r}']", el.name)
+            } else if total > 1 {
+                format!("{}[{pos}]", el.name)
+            } else {
+                el.name.clone()
+            };
+            Child {
+                el,
+                path: format!("{parent_path}/{segment}"),
+            }
+        })
+        .collect()
+}
+
+/// Resolves a QName written in an attribute value of `el` through the
+/// namespace declarations in scope at `el`. An unprefixed name takes the
+/// default namespace (none when there is no default namespace).
+pub(crate) fn resolve_qname(
+    value: &str,
+    el: &Element,
+    file: &str,
+    path: &str,
+) -> Result<QName, Error> {
+    let value = value.trim();
+    let (prefix, local) = match value.split_once(':') {
+        Some((p, l)) => (p, l),
+        None => ("", value),
+    };
+    if local.is_empty() || local.contains(':') || local.contains(char::is_whitespace) {
+        return Err(crate::error::invalid(
+            format!("`{value}` is not a valid QName"),
+            file,
+            path,
+        ));
+    }
+    let bound = el.namespaces.as_ref().and_then(|m| m.get(prefix));
+    let namespace = match (prefix, bound) {
+        ("xml", _) => Some(XML_NS),
+        (_, Some(uri)) if !uri.is_empty() => Some(uri),
+        // Unprefixed with no (or an undeclared) default namespace: no namespace.
+        ("", _) => None,
+        (_, _) => {
+            return Err(Error::UnknownPrefix {
+                prefix: prefix.to_owned(),
+                value: value.to_owned(),
+                file: file.to_owned(),
+                path: path.to_owned(),
+            })
+        }
+    };
+    Ok(QName::new(namespace, local))
+}
+
+/// The text of a documentation element, with markup inside it flattened.
+/// Paragraphs (split at blank lines) keep their breaks; whitespace inside a
+/// paragraph collapses to single spaces. `None` when there is no text.
+pub(crate) fn documentation_text(el: &Element) -> Option<String> {
+    let mut raw = String::new();
+    collect_text(el, &mut raw);
+    normalize_paragraphs(&raw)
+}
+
+/// Joins several documentation texts (XSD allows more than one per annotation).
+pub(crate) fn join_docs(docs: Vec<String>) -> Option<String> {
+    if docs.is_empty() {
+        None
+    } else {
+        Some(docs.join("\n\n"))
+    }
+}
+
+fn collect_text(el: &Element, out: &mut String) {
+    // The XML pre-parse bounds nesting, so this recursion is bounded too.
+    for node in &el.children {
+        match node {
+            XMLNode::Text(t) | XMLNode::CData(t) => out.push_str(t),
+            XMLNode::Element(child) => {
+                // A block element in the text (<p>, <br/>) separates words.
+                out.push(' ');
+                collect_text(child, out);
+                out.push(' ');
+            }
+            _ => {}
+        }
+    }
+}
+
+fn normalize_paragraphs(raw: &str) -> Option<String> {
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for line in raw.lines() {
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                paragraphs.push(current.join(" "));
+                current.clear();
+            }
+        } else {
+            current.extend(line.split_whitespace());
+        }
+    }
+    if !current.is_empty() {
+        paragraphs.push(current.join(" "));
+    }
+    if paragraphs.is_empty() {
+        None
+    } else {
+        Some(paragraphs.join("\n\n"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_are_normalised() {
+        assert_eq!(
+            normalize_paragraphs("\n   First  line\n  goes on.\n\n\n  Second\tpara. \n"),
+            Some("First line goes on.\n\nSecond para.".to_owned())
+        );
+        assert_eq!(normalize_paragraphs("  \n \n"), None);
+    }
+
+    #[test]
+    fn paths_name_or_index_siblings() {
+        let el =
+            Element::parse(r#"<a><b name="x"/><c/><c/><d ref="p:q"/><e/></a>"#.as_bytes()).unwrap();
+        let paths: Vec<String> = children(&el, "/a").into_iter().map(|c| c.path).collect();
+        assert_eq!(
+            paths,
+            [
+                "/a/b[@name='x']",
+                "/a/c[1]",
+                "/a/c[2]",
+                "/a/d[@ref='p:q']",
+                "/a/e"
+            ]
+        );
+    }
+
+    #[test]
+    fn qnames_use_in_scope_prefixes() {
+        let root = Element::parse(
+            r#"<a xmlns:p="urn:p" xmlns="urn:d"><b xmlns:q="urn:q"/></a>"#.as_bytes(),
+        )
+        .unwrap();
+        let b = root.get_child("b").unwrap();
+        assert_eq!(
+            resolve_qname("p:x", b, "f", "/a/b").unwrap(),
+            QName::new(Some("urn:p"), "x")
+        );
+        assert_eq!(
+            resolve_qname("q:x", b, "f", "/a/b").unwrap(),
+            QName::new(Some("urn:q"), "x")
+        );
+        assert_eq!(
+            resolve_qname(" x ", b, "f", "/a/b").unwrap(),
+            QName::new(Some("urn:d"), "x")
+        );
+        assert!(matches!(
+            resolve_qname("z:x", b, "f", "/a/b"),
+            Err(Error::UnknownPrefix { .. })
+        ));
+        let bare = Element::parse("<a/>".as_bytes()).unwrap();
+        assert_eq!(
+            resolve_qname("x", &bare, "f", "/a").unwrap(),
+            QName::new(None, "x")
+        );
+    }
+}

@@ -1,0 +1,589 @@
+//! Stage 1: files. Reads the entry WSDL and everything it reaches through
+//! `wsdl:import`, `xs:import` and `xs:include`, each file once, into xmltree
+//! documents, and lists the schemas to resolve with their effective target
+//! namespace (a chameleon include takes its includer's).
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::path::{Component, Path, PathBuf};
+
+use xml::common::Position;
+use xml::reader::XmlEvent;
+use xmltree::{Element, ParserConfig, XMLNode};
+
+use crate::dom::{attr, children, display_name, is, ns};
+use crate::error::{invalid, unsupported, Error};
+use crate::model::{WSDL_NS, XSD_NS};
+
+/// Deepest XML nesting accepted. xmltree builds its tree recursively, so
+/// this bound is checked before xmltree sees the document.
+pub(crate) const MAX_XML_DEPTH: usize = 512;
+
+/// How [`load_with`](crate::load_with) treats what it reaches.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Whether `http(s)://` import locations may be fetched. Fetching is not
+    /// implemented, so `true` only changes the error: it says "not implemented"
+    /// rather than "refused".
+    pub allow_remote: bool,
+}
+
+/// One parsed file.
+pub(crate) struct Document {
+    /// The file as errors and [`crate::Definitions::files`] name it.
+    pub file: String,
+    /// Directory that relative locations in this file resolve against.
+    dir: PathBuf,
+    pub root: Element,
+}
+
+/// One `xs:schema` to resolve.
+pub(crate) struct SchemaUnit {
+    pub doc: usize,
+    /// Element-child indices from the document root down to the `xs:schema`
+    /// (empty when the schema is the root).
+    pub at: Vec<usize>,
+    pub path: String,
+    /// Effective target namespace.
+    pub target_namespace: Option<String>,
+    /// Included without a targetNamespace of its own: unqualified references
+    /// in it take the includer's namespace.
+    pub chameleon: bool,
+}
+
+pub(crate) struct Loaded {
+    /// Every file read, in the order it was first reached (entry first).
+    pub docs: Vec<Document>,
+    /// Documents whose root is `wsdl:definitions`, entry first.
+    pub wsdl_docs: Vec<usize>,
+    pub schemas: Vec<SchemaUnit>,
+}
+
+impl Loaded {
+    pub fn schema_element(&self, unit: &SchemaUnit) -> Result<&Element, Error> {
+        schema_element(&self.docs, unit)
+    }
+}
+
+fn schema_element<'d>(docs: &'d [Document], unit: &SchemaUnit) -> Result<&'d Element, Error> {
+    let doc = &docs[unit.doc];
+    let mut el = &doc.root;
+    for &i in &unit.at {
+        el = el
+            .children
+            .iter()
+            .filter_map(XMLNode::as_element)
+            .nth(i)
+            .ok_or_else(|| {
+                invalid(
+                    "internal error: schema element not found",
+                    &doc.file,
+                    &unit.path,
+                )
+            })?;
+    }
+    Ok(el)
+}
+
+enum Task {
+    Wsdl(usize),
+    Schema(usize),
+}
+
+/// What a document points at.
+enum Reference {
+    WsdlImport { namespace: Option<String> },
+    XsImport { namespace: Option<String> },
+    XsInclude { includer_tns: Option<String> },
+}
+
+struct Loader<'o> {
+    options: &'o LoadOptions,
+    docs: Vec<Document>,
+    by_file: HashMap<PathBuf, usize>,
+    wsdl_docs: Vec<usize>,
+    schemas: Vec<SchemaUnit>,
+    unit_keys: HashSet<(usize, Vec<usize>, Option<String>)>,
+    queue: VecDeque<Task>,
+}
+
+pub(crate) fn load_files(entry: &Path, options: &LoadOptions) -> Result<Loaded, Error> {
+    let mut loader = Loader {
+        options,
+        docs: Vec::new(),
+        by_file: HashMap::new(),
+        wsdl_docs: Vec::new(),
+        schemas: Vec::new(),
+        unit_keys: HashSet::new(),
+        queue: VecDeque::new(),
+    };
+    let doc = loader.read(entry, None)?;
+    let root = &loader.docs[doc].root;
+    if !is(root, WSDL_NS, "definitions") {
+        return Err(Error::UnexpectedRoot {
+            file: loader.docs[doc].file.clone(),
+            found: display_name(root),
+            expected: "wsdl:definitions",
+            referred_from: None,
+        });
+    }
+    loader.wsdl_docs.push(doc);
+    loader.queue.push_back(Task::Wsdl(doc));
+    while let Some(task) = loader.queue.pop_front() {
+        match task {
+            Task::Wsdl(doc) => loader.scan_wsdl(doc)?,
+            Task::Schema(unit) => loader.scan_schema(unit)?,
+        }
+    }
+    Ok(Loaded {
+        docs: loader.docs,
+        wsdl_docs: loader.wsdl_docs,
+        schemas: loader.schemas,
+    })
+}
+
+impl Loader<'_> {
+    fn scan_wsdl(&mut self, doc: usize) -> Result<(), Error> {
+        let d = &self.docs[doc];
+        let mut refs = Vec::new();
+        let mut inline = Vec::new();
+        for (i, child) in children(&d.root, "/definitions").into_iter().enumerate() {
+            if is(child.el, WSDL_NS, "import") {
+                let namespace = attr(child.el, "namespace").map(str::to_owned);
+                let Some(location) = attr(child.el, "location") else {
+                    return Err(invalid(
+                        "wsdl:import without a location",
+                        &d.file,
+                        &child.path,
+                    ));
+                };
+                refs.push((
+                    location.to_owned(),
+                    child.path,
+                    Reference::WsdlImport { namespace },
+                ));
+            } else if is(child.el, WSDL_NS, "types") {
+                for (j, s) in children(child.el, &child.path).into_iter().enumerate() {
+                    if is(s.el, XSD_NS, "schema") {
+                        let schema_tns = attr(s.el, "targetNamespace").map(str::to_owned);
+                        inline.push((vec![i, j], s.path, schema_tns));
+                    } else if !is(s.el, WSDL_NS, "documentation") {
+                        return Err(unsupported(
+                            format!(
+                                "{} in wsdl:types (only xs:schema is read)",
+                                display_name(s.el)
+                            ),
+                            &d.file,
+                            &s.path,
+                        ));
+                    }
+                }
+            }
+        }
+        for (at, path, tns) in inline {
+            self.add_unit(doc, at, path, tns, false);
+        }
+        for (location, path, reference) in refs {
+            self.follow(doc, &location, &path, reference)?;
+        }
+        Ok(())
+    }
+
+    fn scan_schema(&mut self, unit: usize) -> Result<(), Error> {
+        let u = &self.schemas[unit];
+        let (doc, tns) = (u.doc, u.target_namespace.clone());
+        let file = &self.docs[doc].file;
+        let schema = schema_element(&self.docs, u)?;
+        let mut refs = Vec::new();
+        for child in children(schema, &self.schemas[unit].path) {
+            if ns(child.el) != Some(XSD_NS) {
+                continue;
+            }
+            let location = attr(child.el, "schemaLocation").map(str::to_owned);
+            match child.el.name.as_str() {
+                "import" => {
+                    // Without a location the namespace must come from another
+                    // schema already in the set; the resolver checks references.
+                    if let Some(location) = location {
+                        let namespace = attr(child.el, "namespace").map(str::to_owned);
+                        refs.push((location, child.path, Reference::XsImport { namespace }));
+                    }
+                }
+                "include" => {
+                    let Some(location) = location else {
+                        return Err(invalid(
+                            "xs:include without a schemaLocation",
+                            file,
+                            &child.path,
+                        ));
+                    };
+                    let includer_tns = tns.clone();
+                    refs.push((location, child.path, Reference::XsInclude { includer_tns }));
+                }
+                "redefine" => return Err(unsupported("xs:redefine", file, &child.path)),
+                _ => {}
+            }
+        }
+        for (location, path, reference) in refs {
+            self.follow(doc, &location, &path, reference)?;
+        }
+        Ok(())
+    }
+
+    fn add_unit(
+        &mut self,
+        doc: usize,
+        at: Vec<usize>,
+        path: String,
+        tns: Option<String>,
+        chameleon: bool,
+    ) {
+        // The same schema reached twice in the same namespace is read once;
+        // a chameleon schema included into two namespaces is two units.
+        if self.unit_keys.insert((doc, at.clone(), tns.clone())) {
+            self.schemas.push(SchemaUnit {
+                doc,
+                at,
+                path,
+                target_namespace: tns,
+                chameleon,
+            });
+            self.queue.push_back(Task::Schema(self.schemas.len() - 1));
+        }
+    }
+
+    /// Reads what `location` (written in `from` at `from_path`) names and
+    /// queues its work.
+    fn follow(
+        &mut self,
+        from: usize,
+        location: &str,
+        from_path: &str,
+        reference: Reference,
+    ) -> Result<(), Error> {
+        let from_file = self.docs[from].file.clone();
+        let referred_from = format!("{from_file} at {from_path}");
+        let target = self.local_path(location, from, from_path)?;
+        let doc = self.read(&target, Some(&referred_from))?;
+        let root = &self.docs[doc].root;
+        let file = self.docs[doc].file.clone();
+        let root_tns = attr(root, "targetNamespace").map(str::to_owned);
+        let is_wsdl = is(root, WSDL_NS, "definitions");
+        let is_schema = is(root, XSD_NS, "schema");
+        let unexpected = |expected| Error::UnexpectedRoot {
+            file: file.clone(),
+            found: display_name(root),
+            expected,
+            referred_from: Some(referred_from.clone()),
+        };
+        let mismatch = |declared: &Option<String>| {
+            invalid(
+                format!(
+                    "import declares namespace {} but {file} has targetNamespace {}",
+                    declared.as_deref().unwrap_or("(none)"),
+                    root_tns.as_deref().unwrap_or("(none)")
+                ),
+                &from_file,
+                from_path,
+            )
+        };
+        match reference {
+            Reference::WsdlImport { namespace } => {
+                if namespace.is_some() && namespace != root_tns {
+                    return Err(mismatch(&namespace));
+                }
+                if is_wsdl {
+                    if !self.wsdl_docs.contains(&doc) {
+                        self.wsdl_docs.push(doc);
+                        self.queue.push_back(Task::Wsdl(doc));
+                    }
+                } else if is_schema {
+                    self.add_unit(doc, Vec::new(), "/schema".to_owned(), root_tns, false);
+                } else {
+                    return Err(unexpected("wsdl:definitions or xs:schema"));
+                }
+            }
+            Reference::XsImport { namespace } => {
+                if !is_schema {
+                    return Err(unexpected("xs:schema"));
+                }
+                if namespace != root_tns {
+                    return Err(mismatch(&namespace));
+                }
+                self.add_unit(doc, Vec::new(), "/schema".to_owned(), root_tns, false);
+            }
+            Reference::XsInclude { includer_tns } => {
+                if !is_schema {
+                    return Err(unexpected("xs:schema"));
+                }
+                match root_tns {
+                    Some(_) if root_tns != includer_tns => return Err(mismatch(&includer_tns)),
+                    Some(_) => {
+                        self.add_unit(doc, Vec::new(), "/schema".to_owned(), root_tns, false)
+                    }
+                    None => {
+                        let chameleon = includer_tns.is_some();
+                        self.add_unit(
+                            doc,
+                            Vec::new(),
+                            "/schema".to_owned(),
+                            includer_tns,
+                            chameleon,
+                        )
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Turns a `location` / `schemaLocation` value into a local path relative
+    /// to the referring document's directory.
+    fn local_path(&self, location: &str, from: usize, from_path: &str) -> Result<PathBuf, Error> {
+        let file = &self.docs[from].file;
+        let location = location.trim();
+        let lower = location.to_ascii_lowercase();
+        if lower.starts_with("http://") || lower.starts_with("https://") {
+            return Err(Error::Remote {
+                url: location.to_owned(),
+                file: file.clone(),
+                path: from_path.to_owned(),
+                allow_remote: self.options.allow_remote,
+            });
+        }
+        if let Some(scheme) = url_scheme(location) {
+            return Err(unsupported(
+                format!("location `{location}` (URL scheme `{scheme}:`; only relative or absolute file paths are read)"),
+                file,
+                from_path,
+            ));
+        }
+        if location.contains(['#', '?']) {
+            return Err(unsupported(
+                format!("location `{location}` with a query or fragment"),
+                file,
+                from_path,
+            ));
+        }
+        if location.is_empty() {
+            return Err(invalid("empty location", file, from_path));
+        }
+        let decoded = percent_decode(location).ok_or_else(|| {
+            invalid(
+                format!("location `{location}` has a malformed %-escape"),
+                file,
+                from_path,
+            )
+        })?;
+        Ok(normalize(&self.docs[from].dir.join(decoded)))
+    }
+
+    /// Reads and parses a file once; later calls for the same file (by its
+    /// canonical path) return the first document.
+    fn read(&mut self, path: &Path, referred_from: Option<&str>) -> Result<usize, Error> {
+        let file = path.display().to_string();
+        let read_error = |source| Error::Read {
+            file: file.clone(),
+            referred_from: referred_from.map(str::to_owned),
+            source,
+        };
+        let key = std::fs::canonicalize(path).map_err(read_error)?;
+        if let Some(&doc) = self.by_file.get(&key) {
+            return Ok(doc);
+        }
+        let bytes = std::fs::read(&key).map_err(read_error)?;
+        let root = parse_xml(&bytes, &file)?;
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        self.docs.push(Document { file, dir, root });
+        self.by_file.insert(key, self.docs.len() - 1);
+        Ok(self.docs.len() - 1)
+    }
+}
+
+/// Parses a document with xmltree after a streaming pass with xml-rs that
+/// rejects DOCTYPEs (before any entity could be expanded) and nesting deeper
+/// than [`MAX_XML_DEPTH`] (before xmltree's recursive builder sees it).
+pub(crate) fn parse_xml(bytes: &[u8], file: &str) -> Result<Element, Error> {
+    let xml_error = |e: &xml::reader::Error| {
+        let pos = e.position();
+        Error::Xml {
+            file: file.to_owned(),
+            line: pos.row + 1,
+            column: pos.column + 1,
+            message: match e.kind() {
+                xml::reader::ErrorKind::Syntax(m) => m.to_string(),
+                xml::reader::ErrorKind::UnexpectedEof => "unexpected end of file".to_owned(),
+                xml::reader::ErrorKind::Utf8(u) => u.to_string(),
+                xml::reader::ErrorKind::Io(io) => io.to_string(),
+                other => format!("{other:?}"),
+            },
+        }
+    };
+    let mut reader = ParserConfig::new().create_reader(bytes);
+    let mut depth = 0usize;
+    loop {
+        let event = reader.next();
+        match event {
+            Ok(XmlEvent::StartElement { .. }) => {
+                depth += 1;
+                if depth > MAX_XML_DEPTH {
+                    let pos = reader.position();
+                    return Err(Error::Xml {
+                        file: file.to_owned(),
+                        line: pos.row + 1,
+                        column: pos.column + 1,
+                        message: format!("elements nested deeper than {MAX_XML_DEPTH} levels"),
+                    });
+                }
+            }
+            Ok(XmlEvent::EndElement { .. }) => depth = depth.saturating_sub(1),
+            Ok(XmlEvent::Doctype { .. }) => {
+                let pos = reader.position();
+                return Err(Error::Doctype {
+                    file: file.to_owned(),
+                    line: pos.row + 1,
+                    column: pos.column + 1,
+                });
+            }
+            Ok(XmlEvent::EndDocument) => break,
+            Ok(_) => {}
+            Err(e) => return Err(xml_error(&e)),
+        }
+    }
+    let nodes =
+        Element::parse_all_with_config(bytes, ParserConfig::new()).map_err(|e| match e {
+            xmltree::ParseError::MalformedXml(e) => xml_error(&e),
+            xmltree::ParseError::CannotParse => Error::Xml {
+                file: file.to_owned(),
+                line: 1,
+                column: 1,
+                message: "xmltree cannot build a tree from this document".to_owned(),
+            },
+        })?;
+    nodes
+        .into_iter()
+        .find_map(|n| match n {
+            XMLNode::Element(e) => Some(e),
+            _ => None,
+        })
+        .ok_or_else(|| Error::Xml {
+            file: file.to_owned(),
+            line: 1,
+            column: 1,
+            message: "no root element".to_owned(),
+        })
+}
+
+/// The scheme of a URL-like location (`ftp` in `ftp://..`); a one-letter
+/// "scheme" is a Windows drive letter, not a URL.
+fn url_scheme(location: &str) -> Option<&str> {
+    let (scheme, _) = location.split_once(':')?;
+    let mut chars = scheme.chars();
+    let first = chars.next()?;
+    (scheme.len() > 1
+        && first.is_ascii_alphabetic()
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+    .then_some(scheme)
+}
+
+/// Decodes `%XX` escapes (locations are URI references). `None` on a bad escape.
+fn percent_decode(s: &str) -> Option<String> {
+    if !s.contains('%') {
+        return Some(s.to_owned());
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Lexically removes `.` and `name/..` so the same file reached by two
+/// routes is named the same way in messages.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) {
+                    out.pop();
+                } else {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schemes_and_drive_letters() {
+        assert_eq!(url_scheme("ftp://x/y.xsd"), Some("ftp"));
+        assert_eq!(url_scheme("urn:x"), Some("urn"));
+        assert_eq!(url_scheme("C:\\x.xsd"), None);
+        assert_eq!(url_scheme("types/a.xsd"), None);
+    }
+
+    #[test]
+    fn percent_escapes() {
+        assert_eq!(percent_decode("a%20b.xsd").as_deref(), Some("a b.xsd"));
+        assert_eq!(percent_decode("a%2").as_deref(), None);
+        assert_eq!(percent_decode("plain.xsd").as_deref(), Some("plain.xsd"));
+    }
+
+    #[test]
+    fn paths_normalise() {
+        assert_eq!(
+            normalize(Path::new("a/./b/../c.xsd")),
+            PathBuf::from("a/c.xsd")
+        );
+        assert_eq!(
+            normalize(Path::new("../x/../y.xsd")),
+            PathBuf::from("../y.xsd")
+        );
+    }
+
+    #[test]
+    fn doctype_is_rejected_before_entities_expand() {
+        let doc = br#"<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>
+<a>&lol2;</a>"#;
+        let err = parse_xml(doc, "bomb.xml").unwrap_err();
+        assert!(matches!(err, Error::Doctype { line: 2, .. }), "{err}");
+    }
+
+    #[test]
+    fn deep_nesting_is_rejected() {
+        let doc = format!(
+            "{}{}",
+            "<a>".repeat(MAX_XML_DEPTH + 1),
+            "</a>".repeat(MAX_XML_DEPTH + 1)
+        );
+        let err = parse_xml(doc.as_bytes(), "deep.xml").unwrap_err();
+        assert!(err.to_string().contains("nested deeper"), "{err}");
+    }
+
+    #[test]
+    fn namespaces_are_in_scope_on_every_element() {
+        let root = parse_xml(br#"<a xmlns:p="urn:p"><b><c/></b></a>"#, "f").unwrap();
+        let c = root.get_child("b").and_then(|b| b.get_child("c")).unwrap();
+        assert_eq!(
+            c.namespaces.as_ref().and_then(|m| m.get("p")),
+            Some("urn:p")
+        );
+    }
+}
