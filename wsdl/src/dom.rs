@@ -14,6 +14,11 @@ pub(crate) fn ns(el: &Element) -> Option<&str> {
     el.namespace.as_deref().filter(|n| !n.is_empty())
 }
 
+/// The `targetNamespace` attribute; an empty one counts as none.
+pub(crate) fn target_namespace(el: &Element) -> Option<&str> {
+    attr(el, "targetNamespace").filter(|t| !t.is_empty())
+}
+
 pub(crate) fn is(el: &Element, namespace: &str, local: &str) -> bool {
     el.name == local && ns(el) == Some(namespace)
 }
@@ -109,7 +114,12 @@ pub(crate) fn resolve_qname(
         Some((p, l)) => (p, l),
         None => ("", value),
     };
-    if local.is_empty() || local.contains(':') || local.contains(char::is_whitespace) {
+    let empty_prefix = prefix.is_empty() && value.contains(':');
+    if empty_prefix
+        || local.is_empty()
+        || local.contains(':')
+        || local.contains(char::is_whitespace)
+    {
         return Err(crate::error::invalid(
             format!("`{value}` is not a valid QName"),
             file,

@@ -10,7 +10,7 @@ use xml::common::Position;
 use xml::reader::XmlEvent;
 use xmltree::{Element, ParserConfig, XMLNode};
 
-use crate::dom::{attr, children, display_name, is, ns};
+use crate::dom::{attr, children, display_name, is, ns, target_namespace};
 use crate::error::{invalid, unsupported, Error};
 use crate::model::{WSDL_NS, XSD_NS};
 
@@ -164,7 +164,7 @@ impl Loader<'_> {
             } else if is(child.el, WSDL_NS, "types") {
                 for (j, s) in children(child.el, &child.path).into_iter().enumerate() {
                     if is(s.el, XSD_NS, "schema") {
-                        let schema_tns = attr(s.el, "targetNamespace").map(str::to_owned);
+                        let schema_tns = target_namespace(s.el).map(str::to_owned);
                         inline.push((vec![i, j], s.path, schema_tns));
                     } else if !is(s.el, WSDL_NS, "documentation") {
                         return Err(unsupported(
@@ -266,7 +266,7 @@ impl Loader<'_> {
         let doc = self.read(&target, Some(&referred_from))?;
         let root = &self.docs[doc].root;
         let file = self.docs[doc].file.clone();
-        let root_tns = attr(root, "targetNamespace").map(str::to_owned);
+        let root_tns = target_namespace(root).map(str::to_owned);
         let is_wsdl = is(root, WSDL_NS, "definitions");
         let is_schema = is(root, XSD_NS, "schema");
         let unexpected = |expected| Error::UnexpectedRoot {
@@ -275,11 +275,11 @@ impl Loader<'_> {
             expected,
             referred_from: Some(referred_from.clone()),
         };
-        let mismatch = |declared: &Option<String>| {
+        let mismatch = |expected: &Option<String>| {
             invalid(
                 format!(
-                    "import declares namespace {} but {file} has targetNamespace {}",
-                    declared.as_deref().unwrap_or("(none)"),
+                    "expected namespace {} but {file} has targetNamespace {}",
+                    expected.as_deref().unwrap_or("(none)"),
                     root_tns.as_deref().unwrap_or("(none)")
                 ),
                 &from_file,

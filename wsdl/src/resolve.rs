@@ -7,7 +7,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use xmltree::Element;
 
-use crate::dom::{attr, children, display_name, documentation_text, is, ns, resolve_qname, Child};
+use crate::dom::{
+    attr, children, display_name, documentation_text, is, ns, resolve_qname, target_namespace,
+    Child,
+};
 use crate::error::{invalid, unsupported, Error};
 use crate::load::Loaded;
 use crate::model::*;
@@ -42,7 +45,7 @@ pub(crate) fn resolve(loaded: &Loaded) -> Result<Definitions, Error> {
             let doc = &loaded.docs[d];
             WsdlDoc {
                 file: &doc.file,
-                tns: attr(&doc.root, "targetNamespace"),
+                tns: target_namespace(&doc.root),
                 children: children(&doc.root, "/definitions"),
             }
         })
@@ -50,7 +53,7 @@ pub(crate) fn resolve(loaded: &Loaded) -> Result<Definitions, Error> {
     let entry = &loaded.docs[loaded.wsdl_docs[0]].root;
     let mut r = Resolver {
         defs: Definitions {
-            target_namespace: attr(entry, "targetNamespace").map(str::to_owned),
+            target_namespace: target_namespace(entry).map(str::to_owned),
             name: attr(entry, "name").map(str::to_owned),
             documentation: wsdl_documentation(entry),
             files: loaded.docs.iter().map(|d| d.file.clone()).collect(),

@@ -166,12 +166,18 @@ pub(crate) fn build(loaded: &Loaded) -> Result<(Schema, Vec<String>), Error> {
         b.index(b.units.len() - 1, root, &unit.path)?;
     }
 
-    let mut schema = Schema::default();
-    let element_names: Vec<QName> = b.elements.keys().cloned().collect();
-    for name in element_names {
-        let decl = b.element_decl(&name, 0)?;
-        schema.elements.insert(name, decl);
+    let globals: Vec<(QName, Global)> = b
+        .elements
+        .iter()
+        .map(|(q, g)| (q.clone(), g.clone()))
+        .collect();
+    for (name, g) in globals {
+        b.element_decl(&name, g, 0)?;
     }
+    let mut schema = Schema {
+        elements: std::mem::take(&mut b.built),
+        types: BTreeMap::new(),
+    };
     let types: Vec<(QName, Global, Kind)> = b
         .types
         .iter()
@@ -362,17 +368,15 @@ impl<'a> Builder<'a> {
     }
 
     /// The global element `name`, built once; later calls clone it.
-    fn element_decl(&mut self, name: &QName, depth: usize) -> Result<ElementDecl, Error> {
+    fn element_decl(
+        &mut self,
+        name: &QName,
+        g: Global<'a>,
+        depth: usize,
+    ) -> Result<ElementDecl, Error> {
         if let Some(decl) = self.built.get(name) {
             return Ok(decl.clone());
         }
-        let Some(g) = self.elements.get(name).cloned() else {
-            return Err(invalid(
-                format!("internal error: element {name} not indexed"),
-                "",
-                "",
-            ));
-        };
         let node = Node {
             unit: g.unit,
             el: g.el,
@@ -584,7 +588,7 @@ impl<'a> Builder<'a> {
                 }
             }
             let q = self.qname(node, reference)?;
-            if !self.elements.contains_key(&q) {
+            let Some(g) = self.elements.get(&q).cloned() else {
                 return Err(Error::Unresolved {
                     kind: "element",
                     name: q.to_string(),
@@ -592,8 +596,8 @@ impl<'a> Builder<'a> {
                     path: node.path.to_owned(),
                     note: None,
                 });
-            }
-            let decl = self.element_decl(&q, depth + 1)?;
+            };
+            let decl = self.element_decl(&q, g, depth + 1)?;
             self.charge_copy(node, &decl.ty)?;
             LocalElement {
                 name: decl.name,

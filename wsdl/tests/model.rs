@@ -113,7 +113,11 @@ fn global_element_with_anonymous_type() {
     );
 
     let job_handle = element(&ps[0]);
-    assert_eq!(job_handle.name, q(TYPES, "jobHandle"), "elementFormDefault=qualified");
+    assert_eq!(
+        job_handle.name,
+        q(TYPES, "jobHandle"),
+        "elementFormDefault=qualified"
+    );
     assert_eq!(job_handle.ty, xs("string"));
     assert_eq!(job_handle.reference, None);
     assert_eq!(element(&ps[1]).ty, TypeRef::Named(q(TYPES, "Priority")));
@@ -159,7 +163,11 @@ fn attributes_and_wildcards() {
     let attrs = &ct.attributes;
     assert_eq!(attrs.len(), 3);
 
-    assert_eq!(attrs[0].name, QName::new(None, "mode"), "attributeFormDefault=unqualified");
+    assert_eq!(
+        attrs[0].name,
+        QName::new(None, "mode"),
+        "attributeFormDefault=unqualified"
+    );
     assert_eq!(attrs[0].ty, xs("string"));
     assert!(attrs[0].required);
 
@@ -169,7 +177,9 @@ fn attributes_and_wildcards() {
     match &attrs[1].ty {
         TypeRef::Anonymous(def) => match def.as_ref() {
             TypeDef::Simple(st) => {
-                let SimpleKind::Restriction { base, enumerations, .. } = &st.kind;
+                let SimpleKind::Restriction {
+                    base, enumerations, ..
+                } = &st.kind;
                 assert_eq!(base, &q(XSD_NS, "token"));
                 assert_eq!(enumerations, &["low", "high"]);
             }
@@ -289,7 +299,11 @@ fn messages_and_port_type() {
     let exec = &pt.operations[0];
     assert_eq!(exec.documentation.as_deref(), Some("Executes a job."));
     let input = exec.input.as_ref().unwrap();
-    assert_eq!(input.name.as_deref(), Some("executeJobRequest"), "defaulted");
+    assert_eq!(
+        input.name.as_deref(),
+        Some("executeJobRequest"),
+        "defaulted"
+    );
     assert_eq!(input.message, q(JOBS, "executeJobRequest"));
     let output = exec.output.as_ref().unwrap();
     assert_eq!(output.name.as_deref(), Some("executeJobOut"), "explicit");
@@ -430,7 +444,11 @@ fn rpc_encoded() {
     assert_eq!(add.output.as_ref().unwrap().body.parts, Some(vec![]));
 
     let echo = &b.operations[1];
-    assert_eq!(echo.style, Style::Document, "soap:operation style overrides");
+    assert_eq!(
+        echo.style,
+        Style::Document,
+        "soap:operation style overrides"
+    );
     let pt = &d.port_types[&q("urn:calc", "CalcPort")];
     assert_eq!(
         pt.operations[0].output.as_ref().unwrap().name.as_deref(),

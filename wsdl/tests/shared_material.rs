@@ -35,5 +35,11 @@ fn ips_2014_loads_fully() {
 fn ips_2013_loads_fully() {
     let defs = wsdl::load(Path::new(IPS_2013)).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(defs.bindings.len(), 2);
-    assert!(!defs.port_types.values().next().unwrap().operations.is_empty());
+    assert!(!defs
+        .port_types
+        .values()
+        .next()
+        .unwrap()
+        .operations
+        .is_empty());
 }

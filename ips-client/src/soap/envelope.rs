@@ -625,3 +625,338 @@ pub fn write_fault(
     writer.end_element();
     Ok(writer.into_bytes())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::soap::xml::{require, set_once};
+
+    const NS: &str = "urn:test";
+    const ECHO: XmlName<'static> = XmlName::new(Some(NS), "echo");
+    const TEXT: XmlName<'static> = XmlName::new(Some(NS), "text");
+
+    #[derive(Debug, Clone, PartialEq)]
+    struct Echo {
+        text: String,
+    }
+
+    impl XmlEncode for Echo {
+        fn encode_xml(&self, w: &mut XmlWriter, name: XmlName<'_>) -> Result<(), EncodeError> {
+            w.start_element(name);
+            w.text_element(TEXT, &self.text)?;
+            w.end_element();
+            Ok(())
+        }
+    }
+
+    impl XmlDecode for Echo {
+        fn decode_xml(r: &mut XmlReader<'_>, _: &Start) -> Result<Self, DecodeError> {
+            let mut text = None;
+            while let Some(child) = r.next_child()? {
+                if child.is(TEXT) {
+                    let value = r.read_text()?;
+                    set_once(r, &mut text, value, TEXT)?;
+                } else {
+                    return Err(unexpected(r, &child));
+                }
+            }
+            Ok(Echo {
+                text: require(r, text, TEXT)?,
+            })
+        }
+    }
+
+    /// A declared fault: `<bad xmlns="urn:test"><text>..</text></bad>`.
+    #[derive(Debug, Clone, PartialEq)]
+    enum TestFault {
+        Bad(Echo),
+    }
+
+    impl FaultDetail for TestFault {
+        fn accepts(start: &Start) -> bool {
+            start.is(XmlName::new(Some(NS), "bad"))
+        }
+        fn decode_detail(r: &mut XmlReader<'_>, start: &Start) -> Result<Self, DecodeError> {
+            Echo::decode_xml(r, start).map(TestFault::Bad)
+        }
+    }
+
+    fn echo(text: &str) -> Echo {
+        Echo { text: text.into() }
+    }
+
+    #[test]
+    fn content_types() {
+        assert_eq!(
+            SoapVersion::Soap11.content_type(Some("x")),
+            "text/xml; charset=utf-8"
+        );
+        assert_eq!(
+            SoapVersion::Soap12.content_type(Some("urn:a\"b")),
+            r#"application/soap+xml; charset=utf-8; action="urn:a\"b""#
+        );
+        assert_eq!(
+            SoapVersion::Soap12.content_type(None),
+            "application/soap+xml; charset=utf-8"
+        );
+    }
+
+    #[test]
+    fn writes_soap11_envelope() {
+        let auth = echo("me");
+        let body = echo("hi & bye");
+        let out = write_envelope(
+            SoapVersion::Soap11,
+            &[Part::new(XmlName::new(Some(NS), "auth"), &auth)],
+            &[Part::new(ECHO, &body)],
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            concat!(
+                r#"<?xml version="1.0" encoding="utf-8"?>"#,
+                r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">"#,
+                r#"<soapenv:Header><auth xmlns="urn:test"><text>me</text></auth></soapenv:Header>"#,
+                r#"<soapenv:Body><echo xmlns="urn:test"><text>hi &amp; bye</text></echo></soapenv:Body>"#,
+                r#"</soapenv:Envelope>"#
+            )
+        );
+    }
+
+    #[test]
+    fn writes_soap12_envelope_without_header() {
+        let out = write_envelope(SoapVersion::Soap12, &[], &[]).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            concat!(
+                r#"<?xml version="1.0" encoding="utf-8"?>"#,
+                r#"<soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope">"#,
+                r#"<soap:Body/></soap:Envelope>"#
+            )
+        );
+    }
+
+    #[test]
+    fn reads_a_body_skipping_headers() {
+        let doc = br#"<?xml version="1.0"?>
+            <e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/">
+              <e:Header><trace xmlns="urn:other"><id>1</id></trace></e:Header>
+              <e:Body><t:echo xmlns:t="urn:test"><t:text>ok</t:text></t:echo></e:Body>
+            </e:Envelope>"#;
+        let reply =
+            read_response::<Echo, NoFaults>(doc, SoapVersion::Soap11, ECHO, &Limits::default())
+                .unwrap();
+        assert_eq!(reply, Reply::Body(echo("ok")));
+    }
+
+    #[test]
+    fn response_errors_name_what_was_expected() {
+        let limits = Limits::default();
+        let wrong = br#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body><other/></e:Body></e:Envelope>"#;
+        let err = read_response::<Echo, NoFaults>(wrong, SoapVersion::Soap11, ECHO, &limits)
+            .unwrap_err();
+        assert_eq!(
+            err.kind,
+            DecodeErrorKind::WrongElement {
+                expected: "{urn:test}echo".into(),
+                found: "other".into()
+            }
+        );
+
+        let empty = br#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body/></e:Envelope>"#;
+        let err = read_response::<Echo, NoFaults>(empty, SoapVersion::Soap11, ECHO, &limits)
+            .unwrap_err();
+        assert_eq!(
+            err.kind,
+            DecodeErrorKind::MissingElement("{urn:test}echo".into())
+        );
+
+        let err = read_response::<Echo, NoFaults>(empty, SoapVersion::Soap12, ECHO, &limits)
+            .unwrap_err();
+        assert!(
+            matches!(&err.kind, DecodeErrorKind::WrongElement { expected, .. }
+                if expected.contains("2003/05")),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn reads_soap11_fault_with_typed_and_raw_detail() {
+        let doc = br#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">
+            <soapenv:Body><soapenv:Fault>
+              <faultcode>soapenv:Client</faultcode>
+              <faultstring> Bad input </faultstring>
+              <faultactor>urn:actor</faultactor>
+              <detail>
+                <x:hostname xmlns:x="urn:axis">node7</x:hostname>
+                <bad xmlns="urn:test"><text>why</text></bad>
+                <bad xmlns="urn:test"><text>again</text></bad>
+              </detail>
+            </soapenv:Fault></soapenv:Body></soapenv:Envelope>"#;
+        let reply =
+            read_response::<Echo, TestFault>(doc, SoapVersion::Soap11, ECHO, &Limits::default())
+                .unwrap();
+        let Reply::Fault { detail, fault } = reply else {
+            panic!("expected a fault");
+        };
+        assert_eq!(detail, Some(TestFault::Bad(echo("why"))));
+        assert_eq!(fault.code, "soapenv:Client");
+        assert_eq!(fault.reason, "Bad input");
+        assert_eq!(fault.actor.as_deref(), Some("urn:actor"));
+        assert_eq!(
+            fault.detail,
+            vec![
+                r#"<hostname xmlns="urn:axis">node7</hostname>"#.to_owned(),
+                r#"<bad xmlns="urn:test"><text>again</text></bad>"#.to_owned(),
+            ]
+        );
+        assert_eq!(fault.to_string(), "SOAP fault soapenv:Client: Bad input");
+    }
+
+    #[test]
+    fn reads_soap12_fault() {
+        let doc = br#"<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope">
+            <env:Body><env:Fault>
+              <env:Code><env:Value>env:Sender</env:Value>
+                <env:Subcode><env:Value>m:One</env:Value>
+                  <env:Subcode><env:Value>m:Two</env:Value></env:Subcode>
+                </env:Subcode>
+              </env:Code>
+              <env:Reason><env:Text xml:lang="en">First</env:Text><env:Text xml:lang="de">Erste</env:Text></env:Reason>
+              <env:Node>urn:node</env:Node>
+              <env:Role>urn:role</env:Role>
+              <env:Detail>plain &amp; text<unknown xmlns="urn:x" a="1"/></env:Detail>
+            </env:Fault></env:Body></env:Envelope>"#;
+        let reply =
+            read_response::<Echo, TestFault>(doc, SoapVersion::Soap12, ECHO, &Limits::default())
+                .unwrap();
+        assert_eq!(
+            reply,
+            Reply::Fault {
+                detail: None,
+                fault: SoapFault {
+                    code: "env:Sender".into(),
+                    subcodes: vec!["m:One".into(), "m:Two".into()],
+                    reason: "First".into(),
+                    actor: Some("urn:role".into()),
+                    node: Some("urn:node".into()),
+                    detail: vec![
+                        "plain &amp; text".into(),
+                        r#"<unknown xmlns="urn:x" a="1"/>"#.into()
+                    ],
+                },
+            }
+        );
+    }
+
+    #[test]
+    fn written_faults_read_back() {
+        let why = echo("because");
+        for version in [SoapVersion::Soap11, SoapVersion::Soap12] {
+            let doc = write_fault(
+                version,
+                FaultCode::Server,
+                "it broke",
+                Some(Part::new(XmlName::new(Some(NS), "bad"), &why)),
+            )
+            .unwrap();
+            let reply =
+                read_response::<Echo, TestFault>(&doc, version, ECHO, &Limits::default()).unwrap();
+            let Reply::Fault { detail, fault } = reply else {
+                panic!("expected a fault");
+            };
+            assert_eq!(detail, Some(TestFault::Bad(why.clone())));
+            assert_eq!(fault.reason, "it broke");
+            let code = match version {
+                SoapVersion::Soap11 => "soapenv:Server",
+                SoapVersion::Soap12 => "soap:Receiver",
+            };
+            assert_eq!(fault.code, code);
+        }
+        let doc = write_fault(SoapVersion::Soap12, FaultCode::Client, "no", None).unwrap();
+        let text = String::from_utf8(doc).unwrap();
+        assert!(
+            text.contains(r#"<soap:Value>soap:Sender</soap:Value>"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"<soap:Text xml:lang="en">no</soap:Text>"#),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn parses_request_envelopes() {
+        let auth = echo("me");
+        let body = echo("hello");
+        let doc = write_envelope(
+            SoapVersion::Soap12,
+            &[
+                Part::new(XmlName::new(Some(NS), "auth"), &auth),
+                Part::new(XmlName::new(None, "plain"), &auth),
+            ],
+            &[Part::new(ECHO, &body)],
+        )
+        .unwrap();
+        let request = RequestEnvelope::parse(&doc, &Limits::default()).unwrap();
+        assert_eq!(request.version, SoapVersion::Soap12);
+        assert_eq!(
+            request.header_names(),
+            vec![
+                (Some(NS.to_owned()), "auth".to_owned()),
+                (None, "plain".to_owned())
+            ]
+        );
+        assert_eq!(
+            request
+                .header::<Echo>(XmlName::new(Some(NS), "auth"))
+                .unwrap(),
+            Some(echo("me"))
+        );
+        assert_eq!(
+            request
+                .header::<Echo>(XmlName::new(Some(NS), "missing"))
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            request.body_name(),
+            Some((Some(NS.to_owned()), "echo".to_owned()))
+        );
+        assert_eq!(request.body::<Echo>(ECHO).unwrap(), echo("hello"));
+        assert!(request
+            .body::<Echo>(XmlName::new(Some(NS), "other"))
+            .is_err());
+
+        let empty = write_envelope(SoapVersion::Soap11, &[], &[]).unwrap();
+        let request = RequestEnvelope::parse(&empty, &Limits::default()).unwrap();
+        assert_eq!(request.version, SoapVersion::Soap11);
+        assert_eq!(request.body_name(), None);
+        assert!(request.header_names().is_empty());
+    }
+
+    #[test]
+    fn rejects_malformed_envelopes() {
+        let limits = Limits::default();
+        for doc in [
+            &b"<Envelope/>"[..],
+            b"<html><body>502</body></html>",
+            br#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"/>"#,
+            br#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body/><e:Body/></e:Envelope>"#,
+            br#"<e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope"><e:Body/><e:Trailer/></e:Envelope>"#,
+            br#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body>"#,
+        ] {
+            assert!(
+                RequestEnvelope::parse(doc, &limits).is_err(),
+                "{}",
+                String::from_utf8_lossy(doc)
+            );
+        }
+        assert!(is_envelope(
+            b"\xEF\xBB\xBF<e:Envelope xmlns:e=\"http://www.w3.org/2003/05/soap-envelope\">",
+            &limits
+        ));
+        assert!(!is_envelope(b"<!DOCTYPE html><html/>", &limits));
+        assert!(!is_envelope(b"", &limits));
+    }
+}

@@ -4,8 +4,19 @@
 //! and values implementing [`xml::XmlEncode`] / [`xml::XmlDecode`], and it
 //! does the envelope, HTTP, compression, limits and fault decoding.
 
+pub mod client;
+pub mod envelope;
+pub mod error;
+#[cfg(feature = "mock")]
+pub mod server;
 pub mod xml;
 
+pub use client::{Call, ConfigError, Operation, OperationBinding, SoapClient, SoapClientBuilder};
+pub use envelope::{
+    read_response, write_envelope, write_fault, FaultCode, FaultDetail, NoFaults, Part, Reply,
+    RequestEnvelope, SoapFault, SoapVersion,
+};
+pub use error::Error;
 pub use xml::{
     DecodeError, DecodeErrorKind, EncodeError, Limits, Start, XmlDecode, XmlEncode, XmlName,
     XmlReader, XmlValue, XmlWriter,

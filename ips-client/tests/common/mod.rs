@@ -1,0 +1,110 @@
+//! Test support: compare XML by meaning (canonical form), not by bytes.
+#![allow(dead_code)]
+
+use quick_xml::events::Event;
+use quick_xml::name::ResolveResult;
+use quick_xml::NsReader;
+
+/// One canonical event: namespaces resolved, attributes sorted, namespace
+/// declarations dropped (prefixes are free to differ), blank text dropped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Canonical {
+    Start {
+        name: String,
+        attributes: Vec<(String, String)>,
+    },
+    Text(String),
+    End,
+}
+
+fn resolved(ns: ResolveResult<'_>, local: &[u8]) -> String {
+    let local = String::from_utf8_lossy(local);
+    match ns {
+        ResolveResult::Bound(ns) => format!("{{{}}}{local}", String::from_utf8_lossy(ns.as_ref())),
+        ResolveResult::Unbound => local.into_owned(),
+        ResolveResult::Unknown(p) => panic!("unknown prefix {:?}", String::from_utf8_lossy(&p)),
+    }
+}
+
+/// The canonical events of a whole document.
+pub fn canonical(xml: &str) -> Vec<Canonical> {
+    let mut reader = NsReader::from_str(xml);
+    reader.config_mut().expand_empty_elements = true;
+    let mut out = Vec::new();
+    loop {
+        match reader.read_resolved_event().expect("well-formed XML") {
+            (ns, Event::Start(start)) => {
+                let name = resolved(ns, start.local_name().as_ref());
+                let mut attributes: Vec<(String, String)> = start
+                    .attributes()
+                    .map(|a| a.expect("attribute"))
+                    .filter(|a| a.key.as_namespace_binding().is_none())
+                    .map(|a| {
+                        let (ns, local) = reader.resolve_attribute(a.key);
+                        let value = a.unescape_value().expect("attribute value").into_owned();
+                        (resolved(ns, local.as_ref()), value)
+                    })
+                    .collect();
+                attributes.sort();
+                out.push(Canonical::Start { name, attributes });
+            }
+            (_, Event::End(_)) => out.push(Canonical::End),
+            (_, Event::Text(text)) => {
+                let text = text.unescape().expect("text").into_owned();
+                if !text.trim().is_empty() {
+                    out.push(Canonical::Text(text));
+                }
+            }
+            (_, Event::Eof) => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The canonical events of the first element inside the SOAP Body.
+pub fn canonical_body(envelope: &str) -> Vec<Canonical> {
+    let events = canonical(envelope);
+    let body_start = events
+        .iter()
+        .position(|e| matches!(e, Canonical::Start { name, .. } if name.ends_with("}Body")))
+        .expect("a SOAP Body");
+    let mut depth = 0usize;
+    let mut out = Vec::new();
+    for event in &events[body_start + 1..] {
+        match event {
+            Canonical::Start { .. } => depth += 1,
+            Canonical::End if depth == 0 => break,
+            Canonical::End => depth -= 1,
+            Canonical::Text(_) => {}
+        }
+        out.push(event.clone());
+        if depth == 0 {
+            break;
+        }
+    }
+    out
+}
+
+/// The canonical events of the SOAP Header's children.
+pub fn canonical_header(envelope: &str) -> Vec<Canonical> {
+    let events = canonical(envelope);
+    let Some(start) = events
+        .iter()
+        .position(|e| matches!(e, Canonical::Start { name, .. } if name.ends_with("}Header")))
+    else {
+        return Vec::new();
+    };
+    let mut depth = 0usize;
+    let mut out = Vec::new();
+    for event in &events[start + 1..] {
+        match event {
+            Canonical::Start { .. } => depth += 1,
+            Canonical::End if depth == 0 => break,
+            Canonical::End => depth -= 1,
+            Canonical::Text(_) => {}
+        }
+        out.push(event.clone());
+    }
+    out
+}
