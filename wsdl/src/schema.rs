@@ -286,10 +286,7 @@ impl<'a> Builder<'a> {
             };
             let kind = match xsd_name(el) {
                 Some("import" | "include" | "annotation") => continue,
-                Some("element") => "element",
-                Some("complexType") => "complex type",
-                Some("simpleType") => "simple type",
-                Some("attribute") => "attribute",
+                Some(k @ ("element" | "attribute" | "complexType" | "simpleType")) => k,
                 _ => return Err(self.unsupported_here(&node, display_name(el))),
             };
             let name = self.global_name(&node)?;
@@ -298,37 +295,30 @@ impl<'a> Builder<'a> {
                 el,
                 path: path.clone(),
             };
-            let first = match kind {
-                "element" => self.elements.get(&name).cloned(),
-                "attribute" => self.attributes.get(&name).cloned(),
-                _ => self.types.get(&name).map(|(g, _)| g.clone()),
+            // Elements, attributes and types are separate symbol spaces.
+            let (space, first) = match kind {
+                "element" => ("element", self.elements.insert(name.clone(), global)),
+                "attribute" => ("attribute", self.attributes.insert(name.clone(), global)),
+                _ => {
+                    let k = if kind == "complexType" {
+                        Kind::Complex
+                    } else {
+                        Kind::Simple
+                    };
+                    (
+                        "type",
+                        self.types.insert(name.clone(), (global, k)).map(|(g, _)| g),
+                    )
+                }
             };
             if let Some(first) = first {
                 return Err(Error::Duplicate {
-                    kind: if kind == "element" || kind == "attribute" {
-                        kind
-                    } else {
-                        "type"
-                    },
+                    kind: space,
                     name: name.to_string(),
                     file: file.to_owned(),
                     path,
                     first: format!("{}: {}", self.file(first.unit), first.path),
                 });
-            }
-            match kind {
-                "element" => {
-                    self.elements.insert(name, global);
-                }
-                "attribute" => {
-                    self.attributes.insert(name, global);
-                }
-                "complex type" => {
-                    self.types.insert(name, (global, Kind::Complex));
-                }
-                _ => {
-                    self.types.insert(name, (global, Kind::Simple));
-                }
             }
         }
         Ok(())

@@ -201,6 +201,12 @@ fn attributes_and_wildcards() {
     let TypeDef::Complex(result) = &d.schema.types[&q(TYPES, "JobResult")] else {
         panic!()
     };
+    // ref= to a global attribute: its (qualified) name, type and default; the local use.
+    let lang = &result.attributes[0];
+    assert_eq!(lang.name, q(TYPES, "lang"));
+    assert_eq!(lang.ty, xs("language"));
+    assert!(lang.required);
+    assert_eq!(lang.default.as_deref(), Some("en"));
     assert_eq!(
         result.any_attribute,
         Some(Wildcard {
@@ -396,6 +402,12 @@ fn http_binding_is_skipped_with_notes() {
     assert!(notes.contains("not a SOAP binding"), "{notes}");
     assert!(notes.contains("skipped port `JobsHttp`"), "{notes}");
     assert!(notes.contains("ignored xs:unique"), "{notes}");
+    assert!(
+        notes.contains(
+            "ignored 1 extension element(s) {http://www.w3.org/ns/ws-policy}PolicyReference"
+        ),
+        "{notes}"
+    );
 }
 
 #[test]

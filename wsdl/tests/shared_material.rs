@@ -43,3 +43,38 @@ fn ips_2013_loads_fully() {
         .operations
         .is_empty());
 }
+
+/// Every entry of the real-world corpus either loads or fails with an error
+/// that names a file of that entry; none panics. (Which entries load changes
+/// as constructs get supported, so only the shape of the outcome is checked.)
+#[test]
+#[ignore = "reads ../shared"]
+fn corpus_loads_or_fails_cleanly() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/wsdl-corpus");
+    let manifest = std::fs::read_to_string(root.join("MANIFEST.tsv")).unwrap();
+    let mut loaded = 0;
+    let mut failed = 0;
+    for row in manifest.lines().skip(1) {
+        let Some(rel) = row.split('\t').nth(1) else {
+            continue;
+        };
+        let folder = rel.split('/').next().unwrap();
+        match wsdl::load(&root.join(rel)) {
+            Ok(defs) => {
+                loaded += 1;
+                assert!(defs.files[0].ends_with(rel), "{rel}");
+            }
+            Err(e) => {
+                failed += 1;
+                let msg = e.to_string();
+                assert!(
+                    msg.contains(folder),
+                    "{rel}: error names no file of the entry: {msg}"
+                );
+                eprintln!("{rel}: {msg}");
+            }
+        }
+    }
+    eprintln!("corpus: {loaded} loaded, {failed} refused");
+    assert!(loaded > 0);
+}

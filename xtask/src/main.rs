@@ -5,6 +5,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod conformance;
+
+/// The project's own IPS WSDL.
+fn project_wsdl() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ips-client/wsdl/IpsApi-2014-04-03.wsdl")
+}
+
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Project tasks for the WSDL generator and the IPS client")]
 struct Cli {
@@ -27,11 +34,45 @@ enum Command {
         #[arg(long, default_value = "ips_client::soap")]
         runtime: String,
     },
+    /// Check that every declaration of the project's WSDL matches the official WSDL.
+    Conformance {
+        /// The official WSDL (for example ../shared/ips-wsdl/IpsApi-2014-04-03.wsdl).
+        official: PathBuf,
+        /// The WSDL to check (default: the project's own IPS WSDL).
+        #[arg(long)]
+        ours: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Conformance { official, ours } => {
+            let ours = ours.unwrap_or_else(project_wsdl);
+            let load = |path: &PathBuf| wsdl::load(path).map_err(|e| eprintln!("error: {e}"));
+            let (Ok(our_defs), Ok(official_defs)) = (load(&ours), load(&official)) else {
+                return ExitCode::FAILURE;
+            };
+            let diffs = conformance::differences(&our_defs, &official_defs);
+            if diffs.is_empty() {
+                let operations: usize = our_defs.port_types.values().map(|p| p.operations.len()).sum();
+                println!(
+                    "{} conforms to {}: {operations} operations, {} messages, {} elements, {} types checked",
+                    ours.display(),
+                    official.display(),
+                    our_defs.messages.len(),
+                    our_defs.schema.elements.len(),
+                    our_defs.schema.types.len()
+                );
+                ExitCode::SUCCESS
+            } else {
+                for diff in &diffs {
+                    println!("{diff}");
+                }
+                eprintln!("error: {} difference(s) from {}", diffs.len(), official.display());
+                ExitCode::FAILURE
+            }
+        }
         Command::Generate {
             wsdl,
             out_dir,

@@ -355,10 +355,15 @@ fn open_envelope<'a>(
 }
 
 /// After the Body's end tag: reads to the end of the document. SOAP 1.1
-/// allows namespace-qualified elements after Body (skipped); 1.2 does not.
+/// allows namespace-qualified elements after Body (skipped), though not
+/// envelope ones such as a second Body; 1.2 allows nothing.
 fn close_envelope(reader: &mut XmlReader<'_>, version: SoapVersion) -> Result<(), DecodeError> {
     while let Some(extra) = reader.next_child()? {
-        if version == SoapVersion::Soap11 && extra.namespace.is_some() {
+        let foreign = extra
+            .namespace
+            .as_deref()
+            .is_some_and(|ns| ns != version.envelope_namespace());
+        if version == SoapVersion::Soap11 && foreign {
             reader.skip_element()?;
         } else {
             return Err(unexpected(reader, &extra));
@@ -629,7 +634,6 @@ pub fn write_fault(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::soap::xml::{require, set_once};
 
     const NS: &str = "urn:test";
     const ECHO: XmlName<'static> = XmlName::new(Some(NS), "echo");
@@ -653,16 +657,15 @@ mod tests {
         fn decode_xml(r: &mut XmlReader<'_>, _: &Start) -> Result<Self, DecodeError> {
             let mut text = None;
             while let Some(child) = r.next_child()? {
-                if child.is(TEXT) {
-                    let value = r.read_text()?;
-                    set_once(r, &mut text, value, TEXT)?;
+                if child.is(TEXT) && text.is_none() {
+                    text = Some(r.read_text()?);
                 } else {
                     return Err(unexpected(r, &child));
                 }
             }
-            Ok(Echo {
-                text: require(r, text, TEXT)?,
-            })
+            let text = text
+                .ok_or_else(|| r.error(DecodeErrorKind::MissingElement(TEXT.to_string())))?;
+            Ok(Echo { text })
         }
     }
 
