@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 use wsdl::{QName, SoapVersion};
 
 use crate::plan::{
-    AliasPlan, ClientPlan, EnumPlan, FaultVariant, FieldPlan, Occurs, OperationPlan, Plan,
+    AliasPlan, ArrayPlan, ClientPlan, EnumPlan, FaultVariant, FieldPlan, Occurs, OperationPlan, Plan,
     RustType, StructPlan, TypeItem, TypeUse,
 };
 
@@ -68,7 +68,7 @@ fn base_type(ty: &TypeUse) -> TokenStream {
             let path: syn::Path = syn::parse_str(path).unwrap_or_else(|_| syn::parse_quote!(String));
             quote! { #path }
         }
-        RustType::Simple(name) | RustType::Complex(name) => {
+        RustType::Simple(name) | RustType::Complex(name) | RustType::Array { alias: name, .. } => {
             let name = ident(name);
             quote! { #name }
         }
@@ -92,20 +92,44 @@ fn field_type(field: &FieldPlan) -> TokenStream {
 /// Writes one value as a child element.
 fn encode_child(cx: &Cx, ty: &TypeUse, name: &TokenStream, value: TokenStream) -> TokenStream {
     let rt = &cx.rt;
-    if ty.rust.is_simple() {
-        quote! { #rt::xml::encode_value(writer, #name, #value)?; }
-    } else {
-        quote! { #rt::XmlEncode::encode_xml(#value, writer, #name)?; }
+    match &ty.rust {
+        RustType::Array { item, item_element, .. } => {
+            let item_name = xml_name(cx, item_element);
+            let write_item = encode_child(cx, item, &item_name, quote! { item });
+            quote! {
+                writer.start_element(#name);
+                for item in #value { #write_item }
+                writer.end_element();
+            }
+        }
+        rust if rust.is_simple() => quote! { rt::xml::encode_value(writer, #name, #value)?; },
+        _ => quote! { #rt::XmlEncode::encode_xml(#value, writer, #name)?; },
     }
 }
 
 /// Decodes the child element just opened into a value of `ty`.
 fn decode_child(cx: &Cx, ty: &TypeUse) -> TokenStream {
     let rt = &cx.rt;
-    let value = if ty.rust.is_simple() {
-        quote! { reader.read_value()? }
-    } else {
-        quote! { #rt::XmlDecode::decode_xml(reader, &child)? }
+    let value = match &ty.rust {
+        RustType::Array { item, item_element, .. } => {
+            let item_name = xml_name(cx, item_element);
+            let read_item = decode_child(cx, item);
+            quote! {
+                {
+                    let mut items = Vec::new();
+                    while let Some(child) = reader.next_child()? {
+                        if child.is(#item_name) {
+                            items.push(#read_item);
+                            continue;
+                        }
+                        return Err(#rt::xml::unexpected(reader, &child));
+                    }
+                    items
+                }
+            }
+        }
+        rust if rust.is_simple() => quote! { reader.read_value()? },
+        _ => quote! { #rt::XmlDecode::decode_xml(reader, &child)? },
     };
     if ty.boxed {
         quote! { Box::new(#value) }
@@ -119,6 +143,7 @@ pub fn emit(plan: &Plan, cx: &Cx) -> TokenStream {
         TypeItem::Struct(s) => emit_struct(s, cx),
         TypeItem::Enum(e) => emit_enum(e, cx),
         TypeItem::Alias(a) => emit_alias(a),
+        TypeItem::Array(a) => emit_array(a),
     });
     let faults = emit_faults(plan, cx);
     let headers = emit_headers(plan, cx);
@@ -498,6 +523,17 @@ fn emit_alias(a: &AliasPlan) -> TokenStream {
     quote! { #doc #origin pub type #name = #target; }
 }
 
+fn emit_array(a: &ArrayPlan) -> TokenStream {
+    let name = ident(&a.name);
+    let doc = doc_attrs(a.doc.as_deref());
+    let origin = doc_line(&format!(
+        "Generated from {}: on the wire a wrapper element holding one `{}` element per entry.",
+        a.origin, a.item_element.local
+    ));
+    let item = base_type(&a.item);
+    quote! { #doc #origin pub type #name = Vec<#item>; }
+}
+
 fn emit_faults(plan: &Plan, cx: &Cx) -> TokenStream {
     let rt = &cx.rt;
     let name = ident(&plan.fault_enum);
@@ -581,12 +617,20 @@ fn emit_headers(plan: &Plan, cx: &Cx) -> TokenStream {
         let wire = doc_line(&format!("Header block `{}`, sent with the operations whose binding declares it.", h.element));
         quote! { #doc #wire pub #fid: Option<#ty>, }
     });
-    let _ = rt;
+    let consts = plan.headers.iter().map(|h| {
+        let konst = ident(&h.name.trim_end_matches('_').to_uppercase());
+        let wire = xml_name(cx, &h.element);
+        let doc = doc_line(&format!("Wire name of the `{}` header block.", h.element.local));
+        quote! { #doc pub const #konst: #rt::XmlName<'static> = #wire; }
+    });
     quote! {
         /// SOAP header blocks the client adds to the operations that declare them.
         #[derive(Debug, Clone, PartialEq, Default)]
         pub struct #name {
             #(#fields)*
+        }
+        impl #name {
+            #(#consts)*
         }
     }
 }
@@ -706,10 +750,16 @@ fn emit_method(plan: &Plan, op: &OperationPlan, cx: &Cx) -> TokenStream {
         let heading = doc_line("# Errors");
         quote! { #blank #heading #blank #line }
     };
-    let params = op.input.iter().map(|p| {
+    let params = op.input.iter().filter(|p| !p.empty).map(|p| {
         let pid = ident(&p.param);
         let ty = base_type(&p.ty);
         quote! { #pid: &#ty }
+    });
+    // An input element with no content needs no argument: build it here.
+    let empty_inputs = op.input.iter().filter(|p| p.empty).map(|p| {
+        let pid = ident(&p.param);
+        let ty = base_type(&p.ty);
+        quote! { let #pid = &#ty::default(); }
     });
     let body_parts = op.input.iter().map(|p| {
         let pid = ident(&p.param);
@@ -730,6 +780,11 @@ fn emit_method(plan: &Plan, op: &OperationPlan, cx: &Cx) -> TokenStream {
         #rt::Call { operation: &operations::#descriptor, headers, body: Vec::from([#(#body_parts)*]) }
     };
     let (ret, invoke) = match &op.output {
+        // An output element with no content is acknowledged with `()`.
+        Some(part) if part.empty => {
+            let ty = base_type(&part.ty);
+            (quote! { () }, quote! { self.transport.call::<#ty, _>(#call).await.map(|_| ()) })
+        }
         Some(part) => {
             let ty = base_type(&part.ty);
             (quote! { #ty }, quote! { self.transport.call(#call).await })
@@ -746,6 +801,7 @@ fn emit_method(plan: &Plan, op: &OperationPlan, cx: &Cx) -> TokenStream {
         #wire
         #fault_doc
         pub async fn #method(&self, #(#params),*) -> Result<#ret, #error> {
+            #(#empty_inputs)*
             #headers_decl
             #(#header_parts)*
             #invoke

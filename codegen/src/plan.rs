@@ -34,6 +34,7 @@ pub enum TypeItem {
     Struct(StructPlan),
     Enum(EnumPlan),
     Alias(AliasPlan),
+    Array(ArrayPlan),
 }
 
 impl TypeItem {
@@ -42,6 +43,7 @@ impl TypeItem {
             TypeItem::Struct(s) => &s.name,
             TypeItem::Enum(e) => &e.name,
             TypeItem::Alias(a) => &a.name,
+            TypeItem::Array(a) => &a.name,
         }
     }
 }
@@ -92,7 +94,7 @@ pub enum Occurs {
     Many,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TypeUse {
     pub rust: RustType,
     /// Behind a `Box` to break a recursive type's infinite size.
@@ -107,11 +109,19 @@ pub enum RustType {
     Simple(String),
     /// A generated struct, written through `XmlEncode`/`XmlDecode`.
     Complex(String),
+    /// An array wrapper type (a sequence of one repeated element) exposed as
+    /// `Vec<item>`; on the wire the wrapper element holds one `item_element`
+    /// per entry.
+    Array {
+        alias: String,
+        item: Box<TypeUse>,
+        item_element: QName,
+    },
 }
 
 impl RustType {
     pub fn is_simple(&self) -> bool {
-        !matches!(self, RustType::Complex(_))
+        matches!(self, RustType::Builtin(_) | RustType::Simple(_))
     }
 }
 
@@ -130,6 +140,16 @@ pub struct AliasPlan {
     pub doc: Option<String>,
     pub origin: String,
     pub target: &'static str,
+}
+
+/// `pub type AssetArray = Vec<Asset>;` for an array wrapper type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArrayPlan {
+    pub name: String,
+    pub doc: Option<String>,
+    pub origin: String,
+    pub item: TypeUse,
+    pub item_element: QName,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -178,6 +198,9 @@ pub struct BodyPart {
     pub param: String,
     pub element: QName,
     pub ty: TypeUse,
+    /// The element's type has no content at all: no argument is asked for
+    /// (input) and `()` is returned (output).
+    pub empty: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -205,6 +228,8 @@ fn builtin(local: &str) -> Option<&'static str> {
         "unsignedLong" => "u64",
         "float" => "f32",
         "double" => "f64",
+        "dateTime" => "rt::DateTime",
+        "base64Binary" => "Vec<u8>",
         _ => return None,
     })
 }
@@ -282,10 +307,26 @@ fn name_namespaces(
             uris.insert(ns.clone());
         }
     };
+    fn add_items(ty: &TypeUse, add: &mut dyn FnMut(&QName)) {
+        if let RustType::Array { item, item_element, .. } = &ty.rust {
+            add(item_element);
+            add_items(item, add);
+        }
+    }
     for item in types {
-        if let TypeItem::Struct(s) = item {
-            s.fields.iter().for_each(|f| add(&f.element));
-            s.attributes.iter().for_each(|a| add(&a.attribute));
+        match item {
+            TypeItem::Struct(s) => {
+                for f in &s.fields {
+                    add(&f.element);
+                    add_items(&f.ty, &mut add);
+                }
+                s.attributes.iter().for_each(|a| add(&a.attribute));
+            }
+            TypeItem::Array(a) => {
+                add(&a.item_element);
+                add_items(&a.item, &mut add);
+            }
+            TypeItem::Enum(_) | TypeItem::Alias(_) => {}
         }
     }
     headers.iter().for_each(|h| add(&h.element));
@@ -405,6 +446,24 @@ impl<'d> Planner<'d> {
                     }));
                 }
             }
+            TypeDef::Complex(complex) if complex.name.is_some() && array_item(complex).is_some() => {
+                let doc = complex.documentation.clone().or(outer_doc);
+                let TypeUse { rust, .. } = self.type_use(
+                    &TypeRef::Named(complex.name.clone().unwrap_or_else(|| QName::new(None, name))),
+                    name,
+                    "",
+                    &origin,
+                )?;
+                if let RustType::Array { item, item_element, .. } = rust {
+                    self.items.push(TypeItem::Array(ArrayPlan {
+                        name: name.to_owned(),
+                        doc,
+                        origin,
+                        item: *item,
+                        item_element,
+                    }));
+                }
+            }
             TypeDef::Complex(complex) => {
                 let doc = complex.documentation.clone().or(outer_doc);
                 let mut scope = Scope::default();
@@ -509,7 +568,18 @@ impl<'d> Planner<'d> {
                 })?;
                 match self.defs.schema.types.get(q) {
                     Some(TypeDef::Simple(_)) => RustType::Simple(name),
-                    _ => RustType::Complex(name),
+                    Some(TypeDef::Complex(complex)) => match array_item(complex) {
+                        Some(item) => {
+                            let item_use = self.type_use(&item.ty, &name, &item.name.local, origin)?;
+                            RustType::Array {
+                                alias: name,
+                                item: Box::new(item_use),
+                                item_element: item.name.clone(),
+                            }
+                        }
+                        None => RustType::Complex(name),
+                    },
+                    None => RustType::Complex(name),
                 }
             }
             TypeRef::Anonymous(def) => {
@@ -543,7 +613,24 @@ impl<'d> Planner<'d> {
             }
             named => self.type_use(named, "", &element.local, origin)?,
         };
+        if matches!(ty.rust, RustType::Array { .. }) {
+            return Err(Error::unsupported(
+                format!("array wrapper type as the type of message element `{element}`"),
+                origin.to_owned(),
+            ));
+        }
         Ok((ty, decl))
+    }
+
+    /// True when `ty` is a generated struct with no content at all.
+    fn is_empty_struct(&self, ty: &TypeUse) -> bool {
+        let RustType::Complex(name) = &ty.rust else {
+            return false;
+        };
+        self.items.iter().any(|item| {
+            matches!(item, TypeItem::Struct(s) if &s.name == name
+                && s.fields.is_empty() && s.attributes.is_empty() && s.any_attribute.is_none())
+        })
     }
 
     fn plan_clients(
@@ -652,9 +739,11 @@ impl<'d> Planner<'d> {
                         // A lone body part is the request; several keep their part names.
                         let body_count = message.parts.len() - header_parts.iter().filter(|(m, _)| *m == &message.name).count();
                         let wanted = if body_count == 1 { "request".to_owned() } else { names::field_name(&part.name) };
+                        let empty = self.is_empty_struct(&ty);
                         input.push(BodyPart {
                             param: param_scope.claim(&wanted, None),
                             element,
+                            empty,
                             ty,
                         });
                     }
@@ -671,6 +760,7 @@ impl<'d> Planner<'d> {
                                 Some(BodyPart {
                                     param: "response".to_owned(),
                                     element,
+                                    empty: self.is_empty_struct(&ty),
                                     ty,
                                 })
                             }
@@ -727,6 +817,23 @@ impl<'d> Planner<'d> {
             });
         }
         Ok(clients)
+    }
+}
+
+/// The repeated element of an array wrapper type: a sequence of exactly one
+/// element that may repeat, and nothing else (no attributes).
+fn array_item(complex: &wsdl::ComplexType) -> Option<&wsdl::LocalElement> {
+    let Content::Elements(group) = &complex.content;
+    match group.particles.as_slice() {
+        [particle] if particle.max_occurs != Some(1) && particle.max_occurs != Some(0)
+            && complex.attributes.is_empty()
+            && complex.any_attribute.is_none()
+            && group.compositor == Compositor::Sequence =>
+        {
+            let Term::Element(element) = &particle.term;
+            (!element.nillable).then_some(element)
+        }
+        _ => None,
     }
 }
 

@@ -73,7 +73,7 @@ async fn soap12_uses_the_action_parameter_of_the_content_type() {
     assert!(request.body.contains("http://www.w3.org/2003/05/soap-envelope"));
 }
 
-fn expect_fault(result: Result<api::ExecuteJobReturn, Error>) -> Fault {
+fn expect_fault(result: Result<(), Error>) -> Fault {
     match result {
         Err(Error::Fault { detail, .. }) => detail,
         other => panic!("expected a typed IPS fault, got {other:?}"),

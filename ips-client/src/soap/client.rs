@@ -239,10 +239,7 @@ impl Inner {
 
     /// Sends the request and reads the whole body, within the timeout and
     /// the body size limit.
-    async fn exchange(
-        &self,
-        request: reqwest::RequestBuilder,
-    ) -> Result<Received, Failure> {
+    async fn exchange(&self, request: reqwest::RequestBuilder) -> Result<Received, Failure> {
         match tokio::time::timeout(self.timeout, self.transfer(request)).await {
             Ok(result) => result,
             Err(_) => Err(Failure::Timeout(self.timeout)),
@@ -262,7 +259,8 @@ impl Inner {
         if declared > limit as u64 {
             return Err(Failure::TooLarge(limit));
         }
-        let mut body = Vec::with_capacity(declared as usize);
+        // Trust the declared length for early refusal, not for allocation.
+        let mut body = Vec::with_capacity(declared.min(1 << 20) as usize);
         while let Some(chunk) = response.chunk().await.map_err(|e| self.failure(e))? {
             if chunk.len() > limit - body.len() {
                 return Err(Failure::TooLarge(limit));
@@ -291,6 +289,8 @@ impl Inner {
     /// Maps a complete response to the call's outcome: any SOAP envelope is
     /// decoded whatever the status (faults often come with 500, sometimes
     /// with 200); anything else is an HTTP error.
+    // The error's layout is the public contract; it is only built on failure.
+    #[allow(clippy::result_large_err)]
     fn conclude<B, F>(
         &self,
         received: &Received,
@@ -421,9 +421,11 @@ impl SoapClientBuilder {
         let endpoint = Url::parse(&self.endpoint).map_err(|e| ConfigError::InvalidEndpoint {
             reason: e.to_string(),
         })?;
-        let host = endpoint.host().ok_or_else(|| ConfigError::InvalidEndpoint {
-            reason: "no host".to_owned(),
-        })?;
+        let host = endpoint
+            .host()
+            .ok_or_else(|| ConfigError::InvalidEndpoint {
+                reason: "no host".to_owned(),
+            })?;
         match endpoint.scheme() {
             "https" => {}
             "http" if self.allow_insecure_http || is_loopback(&host) => {}
@@ -570,7 +572,10 @@ mod tests {
         for secret in ["user", "p%40ss", "token", "abc", "other-secret"] {
             assert!(!shown.contains(secret), "{secret} in {shown}");
         }
-        assert_eq!(client.inner.redactor.apply("p@ss p%40ss"), "[redacted] [redacted]");
+        assert_eq!(
+            client.inner.redactor.apply("p@ss p%40ss"),
+            "[redacted] [redacted]"
+        );
     }
 
     #[test]

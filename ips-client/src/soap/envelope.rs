@@ -314,7 +314,9 @@ fn open_envelope<'a>(
     let mut reader = XmlReader::new(strip_bom(document), limits);
     let root = reader.root()?;
     let found = if root.local == "Envelope" {
-        root.namespace.as_deref().and_then(SoapVersion::from_namespace)
+        root.namespace
+            .as_deref()
+            .and_then(SoapVersion::from_namespace)
     } else {
         None
     };
@@ -492,7 +494,7 @@ pub struct RequestEnvelope<'a> {
 
 impl<'a> RequestEnvelope<'a> {
     /// Detects the version from the Envelope namespace and checks the
-    /// Envelope / [Header] / Body structure.
+    /// Envelope / optional Header / Body structure.
     pub fn parse(document: &'a [u8], limits: &Limits) -> Result<Self, DecodeError> {
         let mut headers = Vec::new();
         let (mut reader, version) = open_envelope(document, limits, None, |reader, block| {
@@ -527,14 +529,19 @@ impl<'a> RequestEnvelope<'a> {
     /// Decodes the first header block named `name`, if present.
     pub fn header<T: XmlDecode>(&self, name: XmlName<'_>) -> Result<Option<T>, DecodeError> {
         let mut found = None;
-        open_envelope(self.document, &self.limits, Some(self.version), |reader, block| {
-            if found.is_none() && block.is(name) {
-                found = Some(T::decode_xml(reader, &block)?);
-                Ok(())
-            } else {
-                reader.skip_element()
-            }
-        })?;
+        open_envelope(
+            self.document,
+            &self.limits,
+            Some(self.version),
+            |reader, block| {
+                if found.is_none() && block.is(name) {
+                    found = Some(T::decode_xml(reader, &block)?);
+                    Ok(())
+                } else {
+                    reader.skip_element()
+                }
+            },
+        )?;
         Ok(found)
     }
 
@@ -546,10 +553,12 @@ impl<'a> RequestEnvelope<'a> {
 
     /// Decodes the first body element, which must be `name`.
     pub fn body<T: XmlDecode>(&self, name: XmlName<'_>) -> Result<T, DecodeError> {
-        let (mut reader, _) =
-            open_envelope(self.document, &self.limits, Some(self.version), |reader, _| {
-                reader.skip_element()
-            })?;
+        let (mut reader, _) = open_envelope(
+            self.document,
+            &self.limits,
+            Some(self.version),
+            |reader, _| reader.skip_element(),
+        )?;
         match reader.next_child()? {
             Some(start) if start.is(name) => T::decode_xml(&mut reader, &start),
             Some(start) => Err(reader.error(DecodeErrorKind::WrongElement {
@@ -663,8 +672,8 @@ mod tests {
                     return Err(unexpected(r, &child));
                 }
             }
-            let text = text
-                .ok_or_else(|| r.error(DecodeErrorKind::MissingElement(TEXT.to_string())))?;
+            let text =
+                text.ok_or_else(|| r.error(DecodeErrorKind::MissingElement(TEXT.to_string())))?;
             Ok(Echo { text })
         }
     }
@@ -756,8 +765,8 @@ mod tests {
     fn response_errors_name_what_was_expected() {
         let limits = Limits::default();
         let wrong = br#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body><other/></e:Body></e:Envelope>"#;
-        let err = read_response::<Echo, NoFaults>(wrong, SoapVersion::Soap11, ECHO, &limits)
-            .unwrap_err();
+        let err =
+            read_response::<Echo, NoFaults>(wrong, SoapVersion::Soap11, ECHO, &limits).unwrap_err();
         assert_eq!(
             err.kind,
             DecodeErrorKind::WrongElement {
@@ -767,15 +776,15 @@ mod tests {
         );
 
         let empty = br#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body/></e:Envelope>"#;
-        let err = read_response::<Echo, NoFaults>(empty, SoapVersion::Soap11, ECHO, &limits)
-            .unwrap_err();
+        let err =
+            read_response::<Echo, NoFaults>(empty, SoapVersion::Soap11, ECHO, &limits).unwrap_err();
         assert_eq!(
             err.kind,
             DecodeErrorKind::MissingElement("{urn:test}echo".into())
         );
 
-        let err = read_response::<Echo, NoFaults>(empty, SoapVersion::Soap12, ECHO, &limits)
-            .unwrap_err();
+        let err =
+            read_response::<Echo, NoFaults>(empty, SoapVersion::Soap12, ECHO, &limits).unwrap_err();
         assert!(
             matches!(&err.kind, DecodeErrorKind::WrongElement { expected, .. }
                 if expected.contains("2003/05")),

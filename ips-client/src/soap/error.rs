@@ -129,7 +129,7 @@ impl Redactor {
                 self.forms.push(form);
             }
         }
-        self.forms.sort_by(|a, b| b.len().cmp(&a.len()));
+        self.forms.sort_by_key(|form| std::cmp::Reverse(form.len()));
     }
 
     pub(crate) fn apply(&self, text: &str) -> String {

@@ -97,16 +97,19 @@ impl HttpResponse {
 
     /// Adds a header (replacing none).
     pub fn with_header(mut self, name: &str, value: &str) -> Self {
-        self.headers.push((name.to_ascii_lowercase(), value.to_owned()));
+        self.headers
+            .push((name.to_ascii_lowercase(), value.to_owned()));
         self
     }
 
     /// Compresses the body with gzip and sets `Content-Encoding: gzip`.
     pub fn gzip(mut self) -> Self {
-        let mut encoder =
-            flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         // Writing into a Vec cannot fail; should it, the body stays as is.
-        let Ok(compressed) = encoder.write_all(&self.body).and_then(|()| encoder.finish()) else {
+        let Ok(compressed) = encoder
+            .write_all(&self.body)
+            .and_then(|()| encoder.finish())
+        else {
             return self;
         };
         self.body = compressed;

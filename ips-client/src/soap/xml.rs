@@ -469,7 +469,8 @@ impl<'a> XmlReader<'a> {
 }
 
 fn is_blank(text: &[u8]) -> bool {
-    text.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+    text.iter()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
 }
 
 fn snippet(text: &[u8]) -> String {
@@ -872,7 +873,9 @@ pub fn require<T>(
     name: XmlName<'_>,
 ) -> Result<T, DecodeError> {
     slot.ok_or_else(|| {
-        reader.error(DecodeErrorKind::MissingElement(format!("{name} in {parent}")))
+        reader.error(DecodeErrorKind::MissingElement(format!(
+            "{name} in {parent}"
+        )))
     })
 }
 
@@ -952,7 +955,8 @@ mod tests {
     fn writer_uses_default_namespace_and_resets_it_for_unqualified_children() {
         let mut w = XmlWriter::new();
         w.start_element(XmlName::new(Some(NS), "a"));
-        w.text_element(XmlName::new(Some(NS), "b"), "x<y&z").unwrap();
+        w.text_element(XmlName::new(Some(NS), "b"), "x<y&z")
+            .unwrap();
         w.text_element(XmlName::new(None, "c"), "").unwrap();
         w.end_element();
         assert_eq!(
@@ -1015,7 +1019,8 @@ mod tests {
 
     #[test]
     fn element_xml_keeps_the_element_and_namespaces() {
-        let doc = br#"<d xmlns:f="urn:f"><f:fault a="1"><code xml:lang="en">7</code></f:fault></d>"#;
+        let doc =
+            br#"<d xmlns:f="urn:f"><f:fault a="1"><code xml:lang="en">7</code></f:fault></d>"#;
         let mut r = XmlReader::new(doc, &Limits::default());
         r.root().unwrap();
         let start = r.next_child().unwrap().unwrap();
@@ -1036,7 +1041,10 @@ mod tests {
             r.next_content().unwrap(),
             Some(Content::Text(" note & ".into()))
         );
-        assert!(matches!(r.next_content().unwrap(), Some(Content::Element(_))));
+        assert!(matches!(
+            r.next_content().unwrap(),
+            Some(Content::Element(_))
+        ));
         r.skip_element().unwrap();
         assert_eq!(r.next_content().unwrap(), None);
     }
