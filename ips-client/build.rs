@@ -19,12 +19,22 @@ fn main() -> ExitCode {
         Some(path) => {
             let path = PathBuf::from(path);
             // Relative paths are taken from the workspace root, where cargo is usually run.
-            let path = if path.is_relative() { manifest.join("..").join(path) } else { path };
-            println!("cargo:warning=generating the IPS client from IPS_WSDL={}", path.display());
+            let path = if path.is_relative() {
+                manifest.join("..").join(path)
+            } else {
+                path
+            };
+            println!(
+                "cargo:warning=generating the IPS client from IPS_WSDL={}",
+                path.display()
+            );
             path
         }
         None if fetched.is_file() => {
-            println!("cargo:warning=generating the IPS client from the fetched {}", fetched.display());
+            println!(
+                "cargo:warning=generating the IPS client from the fetched {}",
+                fetched.display()
+            );
             fetched
         }
         None => manifest.join("wsdl").join("IpsApi-2014-04-03.wsdl"),
@@ -38,7 +48,10 @@ fn main() -> ExitCode {
         Ok(_) => ExitCode::SUCCESS,
         Err(error) => {
             // Shown by cargo under "failed to run custom build command".
-            eprintln!("error: generating the IPS client from {} failed: {error}", wsdl.display());
+            eprintln!(
+                "error: generating the IPS client from {} failed: {error}",
+                wsdl.display()
+            );
             ExitCode::FAILURE
         }
     }

@@ -8,8 +8,8 @@ use quote::{format_ident, quote};
 use wsdl::{QName, SoapVersion};
 
 use crate::plan::{
-    AliasPlan, ArrayPlan, ClientPlan, EnumPlan, FaultVariant, FieldPlan, Occurs, OperationPlan, Plan,
-    RustType, StructPlan, TypeItem, TypeUse,
+    AliasPlan, ArrayPlan, ClientPlan, EnumPlan, FaultVariant, FieldPlan, Occurs, OperationPlan,
+    Plan, RustType, StructPlan, TypeItem, TypeUse,
 };
 
 /// What every emitting function needs: the runtime path and the constant
@@ -65,7 +65,8 @@ fn xml_name(cx: &Cx, name: &QName) -> TokenStream {
 fn base_type(ty: &TypeUse) -> TokenStream {
     let inner = match &ty.rust {
         RustType::Builtin(path) => {
-            let path: syn::Path = syn::parse_str(path).unwrap_or_else(|_| syn::parse_quote!(String));
+            let path: syn::Path =
+                syn::parse_str(path).unwrap_or_else(|_| syn::parse_quote!(String));
             quote! { #path }
         }
         RustType::Simple(name) | RustType::Complex(name) | RustType::Array { alias: name, .. } => {
@@ -93,7 +94,9 @@ fn field_type(field: &FieldPlan) -> TokenStream {
 fn encode_child(cx: &Cx, ty: &TypeUse, name: &TokenStream, value: TokenStream) -> TokenStream {
     let rt = &cx.rt;
     match &ty.rust {
-        RustType::Array { item, item_element, .. } => {
+        RustType::Array {
+            item, item_element, ..
+        } => {
             let item_name = xml_name(cx, item_element);
             let write_item = encode_child(cx, item, &item_name, quote! { item });
             quote! {
@@ -111,7 +114,9 @@ fn encode_child(cx: &Cx, ty: &TypeUse, name: &TokenStream, value: TokenStream) -
 fn decode_child(cx: &Cx, ty: &TypeUse) -> TokenStream {
     let rt = &cx.rt;
     let value = match &ty.rust {
-        RustType::Array { item, item_element, .. } => {
+        RustType::Array {
+            item, item_element, ..
+        } => {
             let item_name = xml_name(cx, item_element);
             let read_item = decode_child(cx, item);
             quote! {
@@ -179,14 +184,22 @@ fn emit_struct(s: &StructPlan, cx: &Cx) -> TokenStream {
     let name = ident(&s.name);
     let doc = doc_attrs(s.doc.as_deref());
     let origin = doc_line(&format!("Generated from {}.", s.origin));
-    let separator = if s.doc.is_some() { doc_line("") } else { TokenStream::new() };
+    let separator = if s.doc.is_some() {
+        doc_line("")
+    } else {
+        TokenStream::new()
+    };
 
     let attr_fields = s.attributes.iter().map(|a| {
         let fname = ident(&a.name);
         let doc = doc_attrs(a.doc.as_deref());
         let wire = doc_line(&format!("Attribute `{}`.", a.attribute));
         let base = base_type(&a.ty);
-        let ty = if a.required { base } else { quote! { Option<#base> } };
+        let ty = if a.required {
+            base
+        } else {
+            quote! { Option<#base> }
+        };
         quote! { #doc #wire pub #fname: #ty, }
     });
     let elem_fields = s.fields.iter().map(|f| {
@@ -238,7 +251,11 @@ fn emit_redacted_debug(s: &StructPlan) -> TokenStream {
         .attributes
         .iter()
         .map(|a| (&a.name, a.sensitive, a.required))
-        .chain(s.fields.iter().map(|f| (&f.name, f.sensitive, f.occurs == Occurs::Required)))
+        .chain(
+            s.fields
+                .iter()
+                .map(|f| (&f.name, f.sensitive, f.occurs == Occurs::Required)),
+        )
         .map(|(fname, sensitive, required)| {
             let fid = ident(fname);
             let key = fname.as_str();
@@ -324,16 +341,28 @@ fn emit_encode(s: &StructPlan, cx: &Cx) -> TokenStream {
         let wire = xml_name(cx, &f.element);
         match f.occurs {
             Occurs::Required => {
-                let value = if f.ty.boxed { quote! { &*self.#fid } } else { quote! { &self.#fid } };
+                let value = if f.ty.boxed {
+                    quote! { &*self.#fid }
+                } else {
+                    quote! { &self.#fid }
+                };
                 encode_child(cx, &f.ty, &wire, value)
             }
             Occurs::Optional => {
-                let value = if f.ty.boxed { quote! { &**value } } else { quote! { value } };
+                let value = if f.ty.boxed {
+                    quote! { &**value }
+                } else {
+                    quote! { value }
+                };
                 let write = encode_child(cx, &f.ty, &wire, value);
                 quote! { if let Some(value) = &self.#fid { #write } }
             }
             Occurs::Many => {
-                let value = if f.ty.boxed { quote! { &**value } } else { quote! { value } };
+                let value = if f.ty.boxed {
+                    quote! { &**value }
+                } else {
+                    quote! { value }
+                };
                 let write = encode_child(cx, &f.ty, &wire, value);
                 quote! { for value in &self.#fid { #write } }
             }
@@ -355,16 +384,18 @@ fn emit_encode(s: &StructPlan, cx: &Cx) -> TokenStream {
 
 fn emit_decode(s: &StructPlan, cx: &Cx) -> TokenStream {
     let rt = &cx.rt;
+    // Locals carry a prefix so no field name can shadow `reader`, `child`...
+    let slot = |name: &str| format_ident!("slot_{}", name);
     let name = ident(&s.name);
     let label = &s.name;
 
     let attr_slots = s.attributes.iter().map(|a| {
-        let fid = ident(&a.name);
+        let fid = slot(&a.name);
         let ty = base_type(&a.ty);
         quote! { let mut #fid: Option<#ty> = None; }
     });
     let attr_arms = s.attributes.iter().map(|a| {
-        let fid = ident(&a.name);
+        let fid = slot(&a.name);
         let wire = xml_name(cx, &a.attribute);
         quote! {
             if #wire == attribute_name {
@@ -374,12 +405,12 @@ fn emit_decode(s: &StructPlan, cx: &Cx) -> TokenStream {
         }
     });
     let any_attr_slot = s.any_attribute.as_ref().map(|n| {
-        let fid = ident(n);
+        let fid = slot(n);
         quote! { let mut #fid = Vec::new(); }
     });
     let attr_fallback = match &s.any_attribute {
         Some(n) => {
-            let fid = ident(n);
+            let fid = slot(n);
             quote! { #fid.push(attribute.clone()); }
         }
         None => quote! { #rt::xml::undeclared_attribute(reader, start, attribute)?; },
@@ -392,7 +423,7 @@ fn emit_decode(s: &StructPlan, cx: &Cx) -> TokenStream {
         }
     };
     let attr_finish = s.attributes.iter().map(|a| {
-        let fid = ident(&a.name);
+        let fid = slot(&a.name);
         let wire = xml_name(cx, &a.attribute);
         if a.required {
             quote! { let #fid = #rt::xml::require_attribute(reader, start, #fid, #wire)?; }
@@ -402,7 +433,7 @@ fn emit_decode(s: &StructPlan, cx: &Cx) -> TokenStream {
     });
 
     let slots = s.fields.iter().map(|f| {
-        let fid = ident(&f.name);
+        let fid = slot(&f.name);
         let ty = base_type(&f.ty);
         match f.occurs {
             Occurs::Many => quote! { let mut #fid: Vec<#ty> = Vec::new(); },
@@ -410,7 +441,7 @@ fn emit_decode(s: &StructPlan, cx: &Cx) -> TokenStream {
         }
     });
     let arms = s.fields.iter().map(|f| {
-        let fid = ident(&f.name);
+        let fid = slot(&f.name);
         let wire = xml_name(cx, &f.element);
         let value = decode_child(cx, &f.ty);
         let store = match f.occurs {
@@ -426,20 +457,23 @@ fn emit_decode(s: &StructPlan, cx: &Cx) -> TokenStream {
         }
     });
     let finish = s.fields.iter().map(|f| {
-        let fid = ident(&f.name);
+        let fid = slot(&f.name);
+        let field = ident(&f.name);
         let wire = xml_name(cx, &f.element);
         match f.occurs {
-            Occurs::Required => quote! { #fid: #rt::xml::require(reader, #label, #fid, #wire)?, },
-            _ => quote! { #fid, },
+            Occurs::Required => quote! { #field: #rt::xml::require(reader, #label, #fid, #wire)?, },
+            _ => quote! { #field: #fid, },
         }
     });
     let attr_inits = s.attributes.iter().map(|a| {
-        let fid = ident(&a.name);
-        quote! { #fid, }
+        let fid = slot(&a.name);
+        let field = ident(&a.name);
+        quote! { #field: #fid, }
     });
     let any_init = s.any_attribute.as_ref().map(|n| {
-        let fid = ident(n);
-        quote! { #fid, }
+        let fid = slot(n);
+        let field = ident(n);
+        quote! { #field: #fid, }
     });
     let child_loop = if s.fields.is_empty() {
         quote! {
@@ -518,7 +552,10 @@ fn emit_enum(e: &EnumPlan, cx: &Cx) -> TokenStream {
 fn emit_alias(a: &AliasPlan) -> TokenStream {
     let name = ident(&a.name);
     let doc = doc_attrs(a.doc.as_deref());
-    let origin = doc_line(&format!("Generated from {} (facets are not checked).", a.origin));
+    let origin = doc_line(&format!(
+        "Generated from {} (facets are not checked).",
+        a.origin
+    ));
     let target: syn::Path = syn::parse_str(a.target).unwrap_or_else(|_| syn::parse_quote!(String));
     quote! { #doc #origin pub type #name = #target; }
 }
@@ -614,13 +651,19 @@ fn emit_headers(plan: &Plan, cx: &Cx) -> TokenStream {
         let fid = ident(&h.name);
         let ty = base_type(&h.ty);
         let doc = doc_attrs(h.doc.as_deref());
-        let wire = doc_line(&format!("Header block `{}`, sent with the operations whose binding declares it.", h.element));
+        let wire = doc_line(&format!(
+            "Header block `{}`, sent with the operations whose binding declares it.",
+            h.element
+        ));
         quote! { #doc #wire pub #fid: Option<#ty>, }
     });
     let consts = plan.headers.iter().map(|h| {
         let konst = ident(&h.name.trim_end_matches('_').to_uppercase());
         let wire = xml_name(cx, &h.element);
-        let doc = doc_line(&format!("Wire name of the `{}` header block.", h.element.local));
+        let doc = doc_line(&format!(
+            "Wire name of the `{}` header block.",
+            h.element.local
+        ));
         quote! { #doc pub const #konst: #rt::XmlName<'static> = #wire; }
     });
     quote! {
@@ -783,7 +826,10 @@ fn emit_method(plan: &Plan, op: &OperationPlan, cx: &Cx) -> TokenStream {
         // An output element with no content is acknowledged with `()`.
         Some(part) if part.empty => {
             let ty = base_type(&part.ty);
-            (quote! { () }, quote! { self.transport.call::<#ty, _>(#call).await.map(|_| ()) })
+            (
+                quote! { () },
+                quote! { self.transport.call::<#ty, _>(#call).await.map(|_| ()) },
+            )
         }
         Some(part) => {
             let ty = base_type(&part.ty);

@@ -6,16 +6,14 @@
 //! `prost-build` is used:
 //!
 //! ```no_run
-//! // build.rs
-//! fn main() {
-//!     codegen::Builder::new()
-//!         .input("wsdl/Service.wsdl")
-//!         .module_name("service")
-//!         .runtime_path("ips_client::soap")
-//!         .sensitive_field("password")
-//!         .generate()
-//!         .unwrap_or_else(|e| panic!("{e}"));
-//! }
+//! // in build.rs's main:
+//! codegen::Builder::new()
+//!     .input("wsdl/Service.wsdl")
+//!     .module_name("service")
+//!     .runtime_path("ips_client::soap")
+//!     .sensitive_field("password")
+//!     .generate()
+//!     .unwrap_or_else(|e| panic!("{e}"));
 //! ```
 //!
 //! and in the crate: `include!(concat!(env!("OUT_DIR"), "/service.rs"));`.
@@ -62,7 +60,10 @@ pub enum Error {
     #[error("unsupported: {construct} (in {location})")]
     Unsupported { construct: String, location: String },
     #[error("invalid option {option}: {message}")]
-    InvalidOption { option: &'static str, message: String },
+    InvalidOption {
+        option: &'static str,
+        message: String,
+    },
     #[error("generated code did not parse (a generator bug): {0}")]
     Internal(String),
     #[error("{action} {path}: {source}")]
@@ -124,15 +125,19 @@ impl fmt::Display for Summary {
 }
 
 fn runtime_tokens(options: &Options) -> Result<TokenStream, Error> {
-    let path: syn::Path = syn::parse_str(&options.runtime_path).map_err(|e| Error::InvalidOption {
-        option: "runtime_path",
-        message: format!("{:?} is not a Rust path: {e}", options.runtime_path),
-    })?;
+    let path: syn::Path =
+        syn::parse_str(&options.runtime_path).map_err(|e| Error::InvalidOption {
+            option: "runtime_path",
+            message: format!("{:?} is not a Rust path: {e}", options.runtime_path),
+        })?;
     let first = path.segments.first().map(|s| s.ident.to_string());
     if matches!(first.as_deref(), Some("self" | "super")) {
         return Err(Error::InvalidOption {
             option: "runtime_path",
-            message: format!("{:?} must be absolute (crate::..., or a crate name)", options.runtime_path),
+            message: format!(
+                "{:?} must be absolute (crate::..., or a crate name)",
+                options.runtime_path
+            ),
         });
     }
     Ok(quote! { #path })
@@ -140,10 +145,11 @@ fn runtime_tokens(options: &Options) -> Result<TokenStream, Error> {
 
 /// Generates formatted source for an already loaded WSDL.
 pub fn generate_source(defs: &wsdl::Definitions, options: &Options) -> Result<Generated, Error> {
-    let module: syn::Ident = syn::parse_str(&options.module_name).map_err(|e| Error::InvalidOption {
-        option: "module_name",
-        message: format!("{:?} is not a Rust identifier: {e}", options.module_name),
-    })?;
+    let module: syn::Ident =
+        syn::parse_str(&options.module_name).map_err(|e| Error::InvalidOption {
+            option: "module_name",
+            message: format!("{:?} is not a Rust identifier: {e}", options.module_name),
+        })?;
     let rt = runtime_tokens(options)?;
     let plan = plan::plan(defs, options)?;
     let cx = emit::Cx::new(&plan);
@@ -264,10 +270,13 @@ impl Builder {
         }
         let out_dir = match &self.out_dir {
             Some(dir) => dir.clone(),
-            None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or(Error::InvalidOption {
-                option: "out_dir",
-                message: "not set, and OUT_DIR is not set (not running in a build script)".into(),
-            })?,
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or(Error::InvalidOption {
+                    option: "out_dir",
+                    message: "not set, and OUT_DIR is not set (not running in a build script)"
+                        .into(),
+                })?,
         };
         let rerun = self
             .rerun_if_changed
@@ -276,8 +285,12 @@ impl Builder {
         for input in &self.inputs {
             let mut options = self.options.clone();
             if self.inputs.len() > 1 {
-                let stem = input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-                options.module_name = format!("{}_{}", options.module_name, names::field_name(&stem));
+                let stem = input
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                options.module_name =
+                    format!("{}_{}", options.module_name, names::field_name(&stem));
             }
             if rerun {
                 // Printed before loading, so a fix to a broken file re-runs the build.

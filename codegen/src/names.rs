@@ -10,11 +10,11 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 /// Rust keywords (all editions) and names that would shadow what generated
 /// code relies on.
 const RESERVED: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
-    "extern", "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod",
-    "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
-    "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do",
-    "final", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
     // Prelude and std names a generated type must not hide.
     "Option", "Some", "None", "Result", "Ok", "Err", "Vec", "String", "Box", "Default",
 ];
@@ -22,13 +22,26 @@ const RESERVED: &[&str] = &[
 fn sanitize(ident: String, fallback: &str) -> String {
     let mut ident: String = ident
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     if ident.is_empty() || ident.chars().all(|c| c == '_') {
         ident = fallback.to_owned();
     }
     if ident.starts_with(|c: char| c.is_ascii_digit()) {
-        ident.insert(0, if fallback.starts_with(char::is_uppercase) { 'N' } else { 'n' });
+        ident.insert(
+            0,
+            if fallback.starts_with(char::is_uppercase) {
+                'N'
+            } else {
+                'n'
+            },
+        );
     }
     if RESERVED.contains(&ident.as_str()) {
         ident.push('_');
@@ -127,7 +140,10 @@ mod tests {
             namespace_suffix(Some("http://www.scene7.com/IpsApi/xsd/2014-04-03")),
             "V20140403"
         );
-        assert_eq!(namespace_suffix(Some("http://www.scene7.com/IpsApi/xsd")), "Xsd");
+        assert_eq!(
+            namespace_suffix(Some("http://www.scene7.com/IpsApi/xsd")),
+            "Xsd"
+        );
         assert_eq!(namespace_suffix(Some("urn:a:b")), "B");
         assert_eq!(namespace_suffix(None), "NoNamespace");
     }

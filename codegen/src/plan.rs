@@ -308,7 +308,10 @@ fn name_namespaces(
         }
     };
     fn add_items(ty: &TypeUse, add: &mut dyn FnMut(&QName)) {
-        if let RustType::Array { item, item_element, .. } = &ty.rust {
+        if let RustType::Array {
+            item, item_element, ..
+        } = &ty.rust
+        {
             add(item_element);
             add_items(item, add);
         }
@@ -332,7 +335,10 @@ fn name_namespaces(
     headers.iter().for_each(|h| add(&h.element));
     faults.iter().for_each(|f| add(&f.element));
     for op in clients.iter().flat_map(|c| &c.operations) {
-        op.input.iter().chain(&op.output).for_each(|p| add(&p.element));
+        op.input
+            .iter()
+            .chain(&op.output)
+            .for_each(|p| add(&p.element));
     }
     uris.into_iter()
         .map(|uri| {
@@ -353,7 +359,8 @@ impl<'d> Planner<'d> {
         for q in schema.types.keys().chain(schema.elements.keys()) {
             *per_namespace.entry(q.namespace.as_deref()).or_default() += 1;
         }
-        let rank = |q: &QName| std::cmp::Reverse(per_namespace.get(&q.namespace.as_deref()).copied());
+        let rank =
+            |q: &QName| std::cmp::Reverse(per_namespace.get(&q.namespace.as_deref()).copied());
         let mut keys: Vec<TypeKey> = schema
             .types
             .keys()
@@ -381,8 +388,11 @@ impl<'d> Planner<'d> {
     }
 
     fn plan_top_level_types(&mut self) -> Result<(), Error> {
-        let keys: Vec<(TypeKey, String)> =
-            self.names.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let keys: Vec<(TypeKey, String)> = self
+            .names
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         for (key, name) in keys {
             match &key {
                 TypeKey::Named(q) => {
@@ -446,15 +456,25 @@ impl<'d> Planner<'d> {
                     }));
                 }
             }
-            TypeDef::Complex(complex) if complex.name.is_some() && array_item(complex).is_some() => {
+            TypeDef::Complex(complex)
+                if complex.name.is_some() && array_item(complex).is_some() =>
+            {
                 let doc = complex.documentation.clone().or(outer_doc);
                 let TypeUse { rust, .. } = self.type_use(
-                    &TypeRef::Named(complex.name.clone().unwrap_or_else(|| QName::new(None, name))),
+                    &TypeRef::Named(
+                        complex
+                            .name
+                            .clone()
+                            .unwrap_or_else(|| QName::new(None, name)),
+                    ),
                     name,
                     "",
                     &origin,
                 )?;
-                if let RustType::Array { item, item_element, .. } = rust {
+                if let RustType::Array {
+                    item, item_element, ..
+                } = rust
+                {
                     self.items.push(TypeItem::Array(ArrayPlan {
                         name: name.to_owned(),
                         doc,
@@ -486,7 +506,9 @@ impl<'d> Planner<'d> {
                     });
                 }
                 let Content::Elements(group) = &complex.content;
-                if group.compositor == Compositor::All && group.particles.iter().any(|p| p.max_occurs != Some(1)) {
+                if group.compositor == Compositor::All
+                    && group.particles.iter().any(|p| p.max_occurs != Some(1))
+                {
                     return Err(Error::unsupported("xs:all with repeated elements", origin));
                 }
                 let mut fields = Vec::new();
@@ -534,7 +556,10 @@ impl<'d> Planner<'d> {
     fn simple_base(&self, base: &QName, origin: &str) -> Result<&'static str, Error> {
         if base.is_xsd() {
             return builtin(&base.local).ok_or_else(|| {
-                Error::unsupported(format!("built-in type xs:{}", base.local), origin.to_owned())
+                Error::unsupported(
+                    format!("built-in type xs:{}", base.local),
+                    origin.to_owned(),
+                )
             });
         }
         match self.defs.schema.types.get(base) {
@@ -559,18 +584,31 @@ impl<'d> Planner<'d> {
         origin: &str,
     ) -> Result<TypeUse, Error> {
         let rust = match ty {
-            TypeRef::Named(q) if q.is_xsd() => RustType::Builtin(builtin(&q.local).ok_or_else(
-                || Error::unsupported(format!("built-in type xs:{}", q.local), format!("{origin}, `{child}`")),
-            )?),
+            TypeRef::Named(q) if q.is_xsd() => {
+                RustType::Builtin(builtin(&q.local).ok_or_else(|| {
+                    Error::unsupported(
+                        format!("built-in type xs:{}", q.local),
+                        format!("{origin}, `{child}`"),
+                    )
+                })?)
+            }
             TypeRef::Named(q) => {
-                let name = self.names.get(&TypeKey::Named(q.clone())).cloned().ok_or_else(|| {
-                    Error::unsupported(format!("reference to undeclared type `{q}`"), origin.to_owned())
-                })?;
+                let name = self
+                    .names
+                    .get(&TypeKey::Named(q.clone()))
+                    .cloned()
+                    .ok_or_else(|| {
+                        Error::unsupported(
+                            format!("reference to undeclared type `{q}`"),
+                            origin.to_owned(),
+                        )
+                    })?;
                 match self.defs.schema.types.get(q) {
                     Some(TypeDef::Simple(_)) => RustType::Simple(name),
                     Some(TypeDef::Complex(complex)) => match array_item(complex) {
                         Some(item) => {
-                            let item_use = self.type_use(&item.ty, &name, &item.name.local, origin)?;
+                            let item_use =
+                                self.type_use(&item.ty, &name, &item.name.local, origin)?;
                             RustType::Array {
                                 alias: name,
                                 item: Box::new(item_use),
@@ -586,7 +624,11 @@ impl<'d> Planner<'d> {
                 let wanted = format!("{parent}{}", names::type_name(child));
                 let name = self.scope.claim(&wanted, None);
                 if self.planned.insert(name.clone()) {
-                    self.plan_type(&name, def, format!("anonymous type of `{child}` in {origin}"))?;
+                    self.plan_type(
+                        &name,
+                        def,
+                        format!("anonymous type of `{child}` in {origin}"),
+                    )?;
                 }
                 match def.as_ref() {
                     TypeDef::Simple(_) => RustType::Simple(name),
@@ -598,9 +640,16 @@ impl<'d> Planner<'d> {
     }
 
     /// The Rust type that holds a global element's content.
-    fn element_use(&mut self, element: &QName, origin: &str) -> Result<(TypeUse, &'d ElementDecl), Error> {
+    fn element_use(
+        &mut self,
+        element: &QName,
+        origin: &str,
+    ) -> Result<(TypeUse, &'d ElementDecl), Error> {
         let decl = self.defs.schema.elements.get(element).ok_or_else(|| {
-            Error::unsupported(format!("reference to undeclared element `{element}`"), origin.to_owned())
+            Error::unsupported(
+                format!("reference to undeclared element `{element}`"),
+                origin.to_owned(),
+            )
         })?;
         let ty = match &decl.ty {
             TypeRef::Anonymous(def) => {
@@ -737,8 +786,16 @@ impl<'d> Planner<'d> {
                         let element = element_of_part(part, &origin)?;
                         let (ty, _) = self.element_use(&element, &origin)?;
                         // A lone body part is the request; several keep their part names.
-                        let body_count = message.parts.len() - header_parts.iter().filter(|(m, _)| *m == &message.name).count();
-                        let wanted = if body_count == 1 { "request".to_owned() } else { names::field_name(&part.name) };
+                        let body_count = message.parts.len()
+                            - header_parts
+                                .iter()
+                                .filter(|(m, _)| *m == &message.name)
+                                .count();
+                        let wanted = if body_count == 1 {
+                            "request".to_owned()
+                        } else {
+                            names::field_name(&part.name)
+                        };
                         let empty = self.is_empty_struct(&ty);
                         input.push(BodyPart {
                             param: param_scope.claim(&wanted, None),
@@ -784,7 +841,8 @@ impl<'d> Planner<'d> {
                             None => {
                                 let (ty, decl) = self.element_use(&element, &origin)?;
                                 faults.push(FaultVariant {
-                                    name: fault_scope.claim(&names::type_name(&element.local), None),
+                                    name: fault_scope
+                                        .claim(&names::type_name(&element.local), None),
                                     element: element.clone(),
                                     ty,
                                     doc: decl.documentation.clone(),
@@ -798,7 +856,8 @@ impl<'d> Planner<'d> {
 
                 let method = method_scope.claim(&names::field_name(&op.name), None);
                 operations.push(OperationPlan {
-                    descriptor: descriptor_scope.claim(&method.trim_end_matches('_').to_uppercase(), None),
+                    descriptor: descriptor_scope
+                        .claim(&method.trim_end_matches('_').to_uppercase(), None),
                     method,
                     xml_name: op.name.clone(),
                     doc: op.documentation.clone(),
@@ -825,10 +884,12 @@ impl<'d> Planner<'d> {
 fn array_item(complex: &wsdl::ComplexType) -> Option<&wsdl::LocalElement> {
     let Content::Elements(group) = &complex.content;
     match group.particles.as_slice() {
-        [particle] if particle.max_occurs != Some(1) && particle.max_occurs != Some(0)
-            && complex.attributes.is_empty()
-            && complex.any_attribute.is_none()
-            && group.compositor == Compositor::Sequence =>
+        [particle]
+            if particle.max_occurs != Some(1)
+                && particle.max_occurs != Some(0)
+                && complex.attributes.is_empty()
+                && complex.any_attribute.is_none()
+                && group.compositor == Compositor::Sequence =>
         {
             let Term::Element(element) = &particle.term;
             (!element.nillable).then_some(element)
@@ -853,7 +914,12 @@ fn element_of_part(part: &wsdl::Part, origin: &str) -> Result<QName, Error> {
     }
 }
 
-fn part_element(defs: &Definitions, message: &QName, part: &str, origin: &str) -> Result<QName, Error> {
+fn part_element(
+    defs: &Definitions,
+    message: &QName,
+    part: &str,
+    origin: &str,
+) -> Result<QName, Error> {
     let found = defs
         .messages
         .get(message)

@@ -54,9 +54,12 @@ fn jobs_snapshot() {
 #[test]
 fn output_is_byte_identical_across_runs() {
     assert_eq!(generate("jobs"), generate("jobs"));
-    let ips = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ips-client/wsdl/IpsApi-2014-04-03.wsdl");
-    let first = codegen::generate_source(&wsdl::load(&ips).unwrap(), &codegen::Options::default()).unwrap();
-    let second = codegen::generate_source(&wsdl::load(&ips).unwrap(), &codegen::Options::default()).unwrap();
+    let ips =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../ips-client/wsdl/IpsApi-2014-04-03.wsdl");
+    let first =
+        codegen::generate_source(&wsdl::load(&ips).unwrap(), &codegen::Options::default()).unwrap();
+    let second =
+        codegen::generate_source(&wsdl::load(&ips).unwrap(), &codegen::Options::default()).unwrap();
     assert_eq!(first.source, second.source);
 }
 
@@ -70,5 +73,8 @@ fn generated_file_starts_with_the_generated_marker() {
 #[test]
 fn sensitive_fields_are_redacted_in_debug() {
     let source = generate("jobs");
-    assert!(source.contains(r#".field("token", &"[redacted]")"#), "token must be redacted");
+    assert!(
+        source.contains(r#".field("token", &"[redacted]")"#),
+        "token must be redacted"
+    );
 }

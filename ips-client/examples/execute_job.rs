@@ -69,7 +69,11 @@ async fn main() -> ExitCode {
         }
     };
 
-    let which = if target.mock.is_some() { " (embedded mock IPS)" } else { "" };
+    let which = if target.mock.is_some() {
+        " (embedded mock IPS)"
+    } else {
+        ""
+    };
     println!("endpoint: {}{which}", target.endpoint);
     let request = ExecuteJobParam::new(company, job);
     println!("request:  executeJob {request:?}");

@@ -85,7 +85,9 @@ impl fmt::Debug for Credentials {
                 .field("user", user)
                 .field("password", &"[redacted]")
                 .finish(),
-            Credentials::AccessToken(_) => f.debug_tuple("AccessToken").field(&"[redacted]").finish(),
+            Credentials::AccessToken(_) => {
+                f.debug_tuple("AccessToken").field(&"[redacted]").finish()
+            }
         }
     }
 }
@@ -234,7 +236,12 @@ impl IpsClientBuilder {
         let mut transport = SoapClient::builder(&self.endpoint_url())
             .version(self.version)
             .allow_insecure_http(self.allow_insecure_http)
-            .user_agent(format!("{}/{} ips-client/{}", self.app_name, self.app_version, env!("CARGO_PKG_VERSION")));
+            .user_agent(format!(
+                "{}/{} ips-client/{}",
+                self.app_name,
+                self.app_version,
+                env!("CARGO_PKG_VERSION")
+            ));
         if let Some(timeout) = self.timeout {
             transport = transport.timeout(timeout);
         }

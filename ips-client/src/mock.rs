@@ -190,7 +190,8 @@ impl MockHandler {
             .header(XmlName::new(Some(api::NS_V20140403), "authHeader"))
             .ok()
             .flatten();
-        let gzip = request.accepts_gzip() && header.as_ref().and_then(|h| h.gzip_response) != Some(false);
+        let gzip =
+            request.accepts_gzip() && header.as_ref().and_then(|h| h.gzip_response) != Some(false);
         let fault_status = header.as_ref().and_then(|h| h.fault_http_status_code);
         let outcome = self
             .check_action(request, &envelope)
@@ -211,7 +212,11 @@ impl MockHandler {
 
     /// SOAP 1.1 carries the action in `SOAPAction`, SOAP 1.2 in the
     /// Content-Type's `action` parameter; it must name the body's operation.
-    fn check_action(&self, request: &HttpRequest, envelope: &RequestEnvelope<'_>) -> Result<(), Refusal> {
+    fn check_action(
+        &self,
+        request: &HttpRequest,
+        envelope: &RequestEnvelope<'_>,
+    ) -> Result<(), Refusal> {
         let action = match envelope.version {
             SoapVersion::Soap11 => request
                 .header("soapaction")
@@ -223,7 +228,10 @@ impl MockHandler {
                     .next()
             }),
         };
-        let body = envelope.body_name().map(|(_, local)| local).unwrap_or_default();
+        let body = envelope
+            .body_name()
+            .map(|(_, local)| local)
+            .unwrap_or_default();
         let expected = body.strip_suffix("Param").unwrap_or(&body);
         match action {
             Some(action) if action == expected => Ok(()),
@@ -245,8 +253,14 @@ impl MockHandler {
             return Err(auth_fault(10000, "No credentials were supplied."));
         };
         match (&header.user, &header.password) {
-            (Some(user), Some(password)) if *user == self.shared.user && *password == self.shared.password => Ok(()),
-            (Some(user), Some(_)) if *user == self.shared.user => Err(auth_fault(10001, "Invalid credentials.")),
+            (Some(user), Some(password))
+                if *user == self.shared.user && *password == self.shared.password =>
+            {
+                Ok(())
+            }
+            (Some(user), Some(_)) if *user == self.shared.user => {
+                Err(auth_fault(10001, "Invalid credentials."))
+            }
             (Some(_), Some(_)) => Err(auth_fault(10002, "Unknown user.")),
             _ => Err(auth_fault(10000, "No credentials were supplied.")),
         }
@@ -266,7 +280,10 @@ impl MockHandler {
                 ..Default::default()
             }))
         };
-        let name = envelope.body_name().map(|(_, local)| local).unwrap_or_default();
+        let name = envelope
+            .body_name()
+            .map(|(_, local)| local)
+            .unwrap_or_default();
         match name.as_str() {
             "executeJobParam" => {
                 let param: api::ExecuteJobParam = envelope
@@ -285,8 +302,15 @@ impl MockHandler {
                 });
                 let reply = api::ExecuteJobReturn::new();
                 let name = XmlName::new(Some(api::NS_V20140403), "executeJobReturn");
-                crate::soap::write_envelope(envelope.version, &[], &[Part { name, value: &reply }])
-                    .map_err(|e| Refusal::Client(e.to_string()))
+                crate::soap::write_envelope(
+                    envelope.version,
+                    &[],
+                    &[Part {
+                        name,
+                        value: &reply,
+                    }],
+                )
+                .map_err(|e| Refusal::Client(e.to_string()))
             }
             other => Err(Refusal::Fault(Fault::IpsApiFault(api::IpsApiFault {
                 code: 30001,
@@ -297,7 +321,12 @@ impl MockHandler {
     }
 }
 
-fn fault_response(version: SoapVersion, refusal: Refusal, status: Option<i32>, gzip: bool) -> HttpResponse {
+fn fault_response(
+    version: SoapVersion,
+    refusal: Refusal,
+    status: Option<i32>,
+    gzip: bool,
+) -> HttpResponse {
     let written = match &refusal {
         Refusal::Fault(fault) => {
             let (name, value) = fault.detail();
@@ -306,9 +335,16 @@ fn fault_response(version: SoapVersion, refusal: Refusal, status: Option<i32>, g
                 Fault::AuthorizationFault(_) => "AuthorizationException",
                 Fault::IpsApiFault(_) => "IpsApiException",
             };
-            crate::soap::write_fault(version, FaultCode::Client, reason, Some(Part { name, value }))
+            crate::soap::write_fault(
+                version,
+                FaultCode::Client,
+                reason,
+                Some(Part { name, value }),
+            )
         }
-        Refusal::Client(reason) => crate::soap::write_fault(version, FaultCode::Client, reason, None),
+        Refusal::Client(reason) => {
+            crate::soap::write_fault(version, FaultCode::Client, reason, None)
+        }
     };
     let status = status
         .and_then(|s| u16::try_from(s).ok())

@@ -27,16 +27,24 @@ fn client(mock: &MockIps) -> IpsClient {
 #[tokio::test]
 async fn request_body_and_headers_match_the_documented_example_soap11() {
     let mock = MockIps::start().await.unwrap();
-    client(&mock).execute_job(&job()).await.expect("executeJob succeeds");
+    client(&mock)
+        .execute_job(&job())
+        .await
+        .expect("executeJob succeeds");
 
     let requests = mock.requests();
     assert_eq!(requests.len(), 1);
     let request = &requests[0];
     assert_eq!(request.soap_action.as_deref(), Some("\"executeJob\""));
-    assert_eq!(request.content_type.as_deref(), Some("text/xml; charset=utf-8"));
+    assert_eq!(
+        request.content_type.as_deref(),
+        Some("text/xml; charset=utf-8")
+    );
     let expected = r#"<executeJobParam xmlns="http://www.scene7.com/IpsApi/xsd/2014-04-03"><companyHandle>47</companyHandle><jobHandle>47|My Test Job|</jobHandle></executeJobParam>"#;
     assert_eq!(canonical_body(&request.body), canonical(expected));
-    assert!(request.body.contains("http://schemas.xmlsoap.org/soap/envelope/"));
+    assert!(request
+        .body
+        .contains("http://schemas.xmlsoap.org/soap/envelope/"));
 
     // The header carries the authHeader with the credentials and app identity.
     let header = common::canonical_header(&request.body);
@@ -63,14 +71,19 @@ async fn soap12_uses_the_action_parameter_of_the_content_type() {
         .soap_version(SoapVersion::Soap12)
         .build()
         .unwrap();
-    client.execute_job(&job()).await.expect("executeJob over SOAP 1.2");
+    client
+        .execute_job(&job())
+        .await
+        .expect("executeJob over SOAP 1.2");
     let request = &mock.requests()[0];
     assert_eq!(
         request.content_type.as_deref(),
         Some(r#"application/soap+xml; charset=utf-8; action="executeJob""#)
     );
     assert_eq!(request.soap_action, None);
-    assert!(request.body.contains("http://www.w3.org/2003/05/soap-envelope"));
+    assert!(request
+        .body
+        .contains("http://www.w3.org/2003/05/soap-envelope"));
 }
 
 fn expect_fault(result: Result<(), Error>) -> Fault {
@@ -171,9 +184,18 @@ async fn fault_with_status_200_is_still_a_fault() {
 async fn gzip_compressed_responses_decode() {
     let mock = MockIps::start().await.unwrap();
     let client = client(&mock);
-    client.execute_job(&job()).await.expect("gzip response decodes");
-    let accept = mock.requests()[0].accept_encoding.clone().unwrap_or_default();
-    assert!(accept.contains("gzip"), "client must accept gzip, sent {accept:?}");
+    client
+        .execute_job(&job())
+        .await
+        .expect("gzip response decodes");
+    let accept = mock.requests()[0]
+        .accept_encoding
+        .clone()
+        .unwrap_or_default();
+    assert!(
+        accept.contains("gzip"),
+        "client must accept gzip, sent {accept:?}"
+    );
 
     // The mock really compresses: read the raw response without decompression.
     let raw = reqwest::Client::builder()
@@ -189,7 +211,9 @@ async fn gzip_compressed_responses_decode() {
         .await
         .unwrap();
     assert_eq!(
-        raw.headers().get("content-encoding").and_then(|v| v.to_str().ok()),
+        raw.headers()
+            .get("content-encoding")
+            .and_then(|v| v.to_str().ok()),
         Some("gzip")
     );
     let bytes = raw.bytes().await.unwrap();
@@ -202,7 +226,9 @@ async fn html_502_gives_an_http_error_naming_the_status() {
     mock.set_behavior(Behavior::HtmlError(502));
     let error = client(&mock).execute_job(&job()).await.unwrap_err();
     match &error {
-        Error::Http { status, snippet, .. } => {
+        Error::Http {
+            status, snippet, ..
+        } => {
             assert_eq!(*status, 502);
             assert!(snippet.contains("Bad Gateway"), "{snippet}");
         }
@@ -216,7 +242,10 @@ async fn empty_body_is_an_http_error() {
     let mock = MockIps::start().await.unwrap();
     mock.set_behavior(Behavior::EmptyBody);
     let error = client(&mock).execute_job(&job()).await.unwrap_err();
-    assert!(matches!(error, Error::Http { status: 200, .. }), "{error:?}");
+    assert!(
+        matches!(error, Error::Http { status: 200, .. }),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
@@ -236,7 +265,9 @@ async fn a_server_that_never_answers_times_out() {
 #[tokio::test]
 async fn the_password_never_appears_in_debug_or_errors() {
     let secret = "s3cr3t-Pa55word";
-    let mock = MockIps::with_credentials(DEFAULT_USER, secret).await.unwrap();
+    let mock = MockIps::with_credentials(DEFAULT_USER, secret)
+        .await
+        .unwrap();
     let client = IpsClient::builder()
         .endpoint(mock.endpoint())
         .user_password(DEFAULT_USER, secret)
@@ -245,7 +276,11 @@ async fn the_password_never_appears_in_debug_or_errors() {
         .unwrap();
     let mut texts = vec![format!("{client:?}"), format!("{:?}", client.headers())];
 
-    for behavior in [Behavior::HtmlError(502), Behavior::EmptyBody, Behavior::Hang] {
+    for behavior in [
+        Behavior::HtmlError(502),
+        Behavior::EmptyBody,
+        Behavior::Hang,
+    ] {
         mock.set_behavior(behavior);
         let error = client.execute_job(&job()).await.unwrap_err();
         texts.push(format!("{error}"));
@@ -284,9 +319,18 @@ fn plain_http_is_refused_off_loopback_unless_allowed() {
         .allow_insecure_http(true)
         .build();
     assert!(allowed.is_ok());
-    assert!(IpsClient::builder().endpoint("http://127.0.0.1:9/x").build().is_ok());
-    assert!(IpsClient::builder().endpoint("http://localhost:9/x").build().is_ok());
-    assert!(IpsClient::builder().endpoint("http://[::1]:9/x").build().is_ok());
+    assert!(IpsClient::builder()
+        .endpoint("http://127.0.0.1:9/x")
+        .build()
+        .is_ok());
+    assert!(IpsClient::builder()
+        .endpoint("http://localhost:9/x")
+        .build()
+        .is_ok());
+    assert!(IpsClient::builder()
+        .endpoint("http://[::1]:9/x")
+        .build()
+        .is_ok());
 }
 
 #[test]

@@ -43,7 +43,10 @@ fn sample_decodes_into_every_field() {
     assert_eq!(job.id, "7");
     assert_eq!(job.revision, Some(3));
     assert_eq!(job.other_attributes.len(), 1);
-    assert_eq!(job.other_attributes[0].namespace.as_deref(), Some("urn:other"));
+    assert_eq!(
+        job.other_attributes[0].namespace.as_deref(),
+        Some("urn:other")
+    );
     assert_eq!(job.name, "resize & crop");
     assert_eq!(job.state, JobState::Running);
     assert_eq!(job.priority, Some(5));
@@ -81,9 +84,14 @@ fn built_values_encode_with_only_what_is_set() {
 
 #[test]
 fn decode_errors_name_the_path_and_what_was_expected() {
-    let missing = decode(r#"<submitJob xmlns="urn:example:jobs"><job id="1"><state>done</state></job></submitJob>"#)
-        .unwrap_err();
-    assert!(matches!(missing.kind, DecodeErrorKind::MissingElement(_)), "{missing}");
+    let missing = decode(
+        r#"<submitJob xmlns="urn:example:jobs"><job id="1"><state>done</state></job></submitJob>"#,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(missing.kind, DecodeErrorKind::MissingElement(_)),
+        "{missing}"
+    );
     assert!(missing.to_string().contains("name"), "{missing}");
 
     let invalid = decode(
@@ -97,17 +105,26 @@ fn decode_errors_name_the_path_and_what_was_expected() {
         r#"<submitJob xmlns="urn:example:jobs"><job id="1"><name>n</name><state>done</state><colour>red</colour></job></submitJob>"#,
     )
     .unwrap_err();
-    assert!(matches!(unexpected.kind, DecodeErrorKind::UnexpectedElement(_)), "{unexpected}");
+    assert!(
+        matches!(unexpected.kind, DecodeErrorKind::UnexpectedElement(_)),
+        "{unexpected}"
+    );
     assert_eq!(unexpected.path, "submitJob/job/colour");
 
     let wrong_namespace = decode(r#"<submitJob xmlns="urn:example:other"/>"#).unwrap_err();
-    assert!(matches!(wrong_namespace.kind, DecodeErrorKind::WrongElement { .. }));
+    assert!(matches!(
+        wrong_namespace.kind,
+        DecodeErrorKind::WrongElement { .. }
+    ));
 
     let missing_attribute = decode(
         r#"<submitJob xmlns="urn:example:jobs"><job><name>n</name><state>done</state></job></submitJob>"#,
     )
     .unwrap_err();
-    assert!(matches!(missing_attribute.kind, DecodeErrorKind::MissingAttribute(_)), "{missing_attribute}");
+    assert!(
+        matches!(missing_attribute.kind, DecodeErrorKind::MissingAttribute(_)),
+        "{missing_attribute}"
+    );
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! Small helpers over xmltree elements: names, attributes, element paths,
 //! QName resolution and documentation text.
 
+use std::collections::HashMap;
+
 use xmltree::{Element, XMLNode};
 
 use crate::error::Error;
@@ -56,33 +58,19 @@ pub(crate) fn children<'a>(parent: &'a Element, parent_path: &str) -> Vec<Child<
         .iter()
         .filter_map(XMLNode::as_element)
         .collect();
-    // Per-name totals and running positions; distinct sibling names are few,
-    // so a linear map keeps this O(children).
-    let mut totals: Vec<(&str, usize)> = Vec::new();
+    // Per-name (total, running position). A hash map: a hostile document
+    // can give every sibling its own name.
+    let mut counts: HashMap<&str, (usize, usize)> = HashMap::new();
     for el in &elems {
-        match totals.iter_mut().find(|(n, _)| *n == el.name) {
-            Some((_, t)) => *t += 1,
-            None => totals.push((&el.name, 1)),
-        }
+        counts.entry(el.name.as_str()).or_default().0 += 1;
     }
-    let mut seen: Vec<(&str, usize)> = Vec::new();
     elems
         .iter()
         .map(|el| {
-            let total = totals
-                .iter()
-                .find(|(n, _)| *n == el.name)
-                .map_or(1, |(_, t)| *t);
-            let pos = match seen.iter_mut().find(|(n, _)| *n == el.name) {
-                Some((_, count)) => {
-                    *count += 1;
-                    *count
-                }
-                None => {
-                    seen.push((&el.name, 1));
-                    1
-                }
-            };
+            let (total, pos) = counts.get_mut(el.name.as_str()).map_or((1, 1), |c| {
+                c.1 += 1;
+                *c
+            });
             let segment = if let Some(name) = attr(el, "name") {
                 format!("{}[@name='{name}']", el.name)
             } else if let Some(r) = attr(el, "ref") {

@@ -16,6 +16,23 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// A file is larger than [`LoadOptions::max_file_bytes`](crate::LoadOptions::max_file_bytes).
+    /// It is refused before it is read into memory.
+    #[error(
+        "{file}{}: the file is larger than the {limit}-byte limit{} \
+         (raise LoadOptions::max_file_bytes to read it)",
+        referred(.referred_from),
+        size.map(|s| format!(" ({s} bytes)")).unwrap_or_default()
+    )]
+    TooLarge {
+        file: String,
+        /// `"<file> at <path>"` of the import that named it; `None` for the entry file.
+        referred_from: Option<String>,
+        /// The size, when it is known before reading (a regular file's length).
+        size: Option<u64>,
+        limit: u64,
+    },
+
     /// The file is not well-formed XML. Line and column count from 1.
     #[error("{file}:{line}:{column}: XML is not well-formed: {message}")]
     Xml {

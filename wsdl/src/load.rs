@@ -19,12 +19,32 @@ use crate::model::{WSDL_NS, XSD_NS};
 pub(crate) const MAX_XML_DEPTH: usize = 512;
 
 /// How [`load_with`](crate::load_with) treats what it reaches.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadOptions {
     /// Whether `http(s)://` import locations may be fetched. Fetching is not
     /// implemented, so `true` only changes the error: it says "not implemented"
     /// rather than "refused".
     pub allow_remote: bool,
+    /// Largest file, the entry WSDL or any file it imports, that is read (in
+    /// bytes). A larger file is refused with [`Error::TooLarge`] before it is
+    /// read into memory. Defaults to [`LoadOptions::DEFAULT_MAX_FILE_BYTES`];
+    /// `u64::MAX` lifts the limit.
+    pub max_file_bytes: u64,
+}
+
+impl LoadOptions {
+    /// The default [`max_file_bytes`](LoadOptions::max_file_bytes): 64 MiB,
+    /// some thousand times the largest real-world WSDLs.
+    pub const DEFAULT_MAX_FILE_BYTES: u64 = 64 << 20;
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            allow_remote: false,
+            max_file_bytes: Self::DEFAULT_MAX_FILE_BYTES,
+        }
+    }
 }
 
 /// One parsed file.
@@ -390,8 +410,18 @@ impl Loader<'_> {
         if let Some(&doc) = self.by_file.get(&key) {
             return Ok(doc);
         }
-        let bytes = std::fs::read(&key).map_err(read_error)?;
+        let limit = self.options.max_file_bytes;
+        let bytes = read_bounded(&key, limit).map_err(|e| match e {
+            ReadFailure::Io(source) => read_error(source),
+            ReadFailure::TooLarge(size) => Error::TooLarge {
+                file: file.clone(),
+                referred_from: referred_from.map(str::to_owned),
+                size,
+                limit,
+            },
+        })?;
         let root = parse_xml(&bytes, &file)?;
+        drop(bytes);
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         self.docs.push(Document { file, dir, root });
         self.by_file.insert(key, self.docs.len() - 1);
@@ -399,44 +429,124 @@ impl Loader<'_> {
     }
 }
 
-/// Parses a document with xmltree after a streaming pass with xml-rs that
-/// rejects DOCTYPEs (before any entity could be expanded) and nesting deeper
-/// than [`MAX_XML_DEPTH`] (before xmltree's recursive builder sees it).
+enum ReadFailure {
+    Io(std::io::Error),
+    /// Over the limit; the size when the file system knew it up front.
+    TooLarge(Option<u64>),
+}
+
+/// Reads a regular file of at most `limit` bytes. Devices, FIFOs and sockets
+/// are refused before they are opened (`/dev/zero` never ends, a FIFO blocks),
+/// and a file that grows past the limit while it is read is cut off.
+fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadFailure> {
+    use std::io::{Error as IoError, ErrorKind, Read};
+    let check = |meta: &std::fs::Metadata| {
+        if meta.is_dir() {
+            Err(ReadFailure::Io(IoError::new(
+                ErrorKind::InvalidInput,
+                "it is a directory, not a file",
+            )))
+        } else if !meta.is_file() {
+            Err(ReadFailure::Io(IoError::new(
+                ErrorKind::InvalidInput,
+                "not a regular file (a device, FIFO or socket is never read)",
+            )))
+        } else if meta.len() > limit {
+            Err(ReadFailure::TooLarge(Some(meta.len())))
+        } else {
+            Ok(meta.len())
+        }
+    };
+    check(&std::fs::metadata(path).map_err(ReadFailure::Io)?)?;
+    let file = std::fs::File::open(path).map_err(ReadFailure::Io)?;
+    // Checked again on the open handle: the path may have been swapped.
+    let len = check(&file.metadata().map_err(ReadFailure::Io)?)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(ReadFailure::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadFailure::TooLarge(None));
+    }
+    Ok(bytes)
+}
+
+/// Parses a document into an xmltree element in one streaming pass over
+/// xml-rs events. The tree is built with an explicit stack, never by
+/// recursion; a DOCTYPE is refused as soon as it is seen (before any entity
+/// could be expanded) and nesting deeper than [`MAX_XML_DEPTH`] is refused
+/// (later stages walk the tree recursively).
 pub(crate) fn parse_xml(bytes: &[u8], file: &str) -> Result<Element, Error> {
-    let xml_error = |e: &xml::reader::Error| {
-        let pos = e.position();
+    let config = ParserConfig::new().allow_multiple_root_elements(false);
+    let mut reader = config.create_reader(bytes);
+    let mut stack: Vec<Element> = Vec::new();
+    let mut root = None;
+    let at = |reader: &xml::EventReader<&[u8]>, message: String| {
+        let pos = reader.position();
         Error::Xml {
             file: file.to_owned(),
             line: pos.row + 1,
             column: pos.column + 1,
-            message: match e.kind() {
-                xml::reader::ErrorKind::Syntax(m) => m.to_string(),
-                xml::reader::ErrorKind::UnexpectedEof => "unexpected end of file".to_owned(),
-                xml::reader::ErrorKind::Utf8(u) => u.to_string(),
-                xml::reader::ErrorKind::Io(io) => io.to_string(),
-                other => format!("{other:?}"),
-            },
+            message,
         }
     };
-    let mut reader = ParserConfig::new().create_reader(bytes);
-    let mut depth = 0usize;
     loop {
-        let event = reader.next();
+        let event = reader.next().map_err(|e| xml_error(&e, bytes, file))?;
         match event {
-            Ok(XmlEvent::StartElement { .. }) => {
-                depth += 1;
-                if depth > MAX_XML_DEPTH {
-                    let pos = reader.position();
-                    return Err(Error::Xml {
-                        file: file.to_owned(),
-                        line: pos.row + 1,
-                        column: pos.column + 1,
-                        message: format!("elements nested deeper than {MAX_XML_DEPTH} levels"),
-                    });
+            XmlEvent::StartElement {
+                name,
+                attributes,
+                namespace,
+            } => {
+                if stack.len() >= MAX_XML_DEPTH {
+                    let outer: Vec<&str> = stack.iter().take(3).map(|e| e.name.as_str()).collect();
+                    return Err(at(
+                        &reader,
+                        format!(
+                            "elements nested deeper than {MAX_XML_DEPTH} levels (inside /{}/...)",
+                            outer.join("/")
+                        ),
+                    ));
+                }
+                let mut el = Element::new(&name.local_name);
+                el.prefix = name.prefix;
+                el.namespace = name.namespace;
+                if !namespace.is_essentially_empty() {
+                    el.namespaces = Some(namespace);
+                }
+                for a in attributes {
+                    el.attributes.insert(a.name.local_name, a.value);
+                }
+                stack.push(el);
+            }
+            XmlEvent::EndElement { .. } => {
+                let Some(el) = stack.pop() else {
+                    return Err(at(&reader, "end tag without a start tag".to_owned()));
+                };
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(XMLNode::Element(el)),
+                    None if root.is_none() => root = Some(el),
+                    None => return Err(at(&reader, "a second root element".to_owned())),
                 }
             }
-            Ok(XmlEvent::EndElement { .. }) => depth = depth.saturating_sub(1),
-            Ok(XmlEvent::Doctype { .. }) => {
+            XmlEvent::Characters(text) => {
+                if let Some(parent) = stack.last_mut() {
+                    parent.children.push(XMLNode::Text(text));
+                }
+            }
+            XmlEvent::CData(text) => {
+                if let Some(parent) = stack.last_mut() {
+                    parent.children.push(XMLNode::CData(text));
+                }
+            }
+            XmlEvent::ProcessingInstruction { name, data } => {
+                if let Some(parent) = stack.last_mut() {
+                    parent
+                        .children
+                        .push(XMLNode::ProcessingInstruction(name, data));
+                }
+            }
+            XmlEvent::Doctype { .. } => {
                 let pos = reader.position();
                 return Err(Error::Doctype {
                     file: file.to_owned(),
@@ -444,33 +554,78 @@ pub(crate) fn parse_xml(bytes: &[u8], file: &str) -> Result<Element, Error> {
                     column: pos.column + 1,
                 });
             }
-            Ok(XmlEvent::EndDocument) => break,
-            Ok(_) => {}
-            Err(e) => return Err(xml_error(&e)),
+            XmlEvent::EndDocument => break,
+            XmlEvent::StartDocument { .. } | XmlEvent::Whitespace(_) | XmlEvent::Comment(_) => {}
         }
     }
-    let nodes =
-        Element::parse_all_with_config(bytes, ParserConfig::new()).map_err(|e| match e {
-            xmltree::ParseError::MalformedXml(e) => xml_error(&e),
-            xmltree::ParseError::CannotParse => Error::Xml {
-                file: file.to_owned(),
-                line: 1,
-                column: 1,
-                message: "xmltree cannot build a tree from this document".to_owned(),
-            },
-        })?;
-    nodes
-        .into_iter()
-        .find_map(|n| match n {
-            XMLNode::Element(e) => Some(e),
-            _ => None,
-        })
-        .ok_or_else(|| Error::Xml {
-            file: file.to_owned(),
-            line: 1,
-            column: 1,
-            message: "no root element".to_owned(),
-        })
+    root.ok_or_else(|| at(&reader, "no root element".to_owned()))
+}
+
+/// An xml-rs error as [`Error::Xml`]. Decoding errors come from xml-rs
+/// without a position, so it is found here from the bytes.
+fn xml_error(e: &xml::reader::Error, bytes: &[u8], file: &str) -> Error {
+    use xml::reader::ErrorKind;
+    let pos = e.position();
+    let mut line_column = (pos.row + 1, pos.column + 1);
+    let message = match e.kind() {
+        ErrorKind::Syntax(m) => m.to_string(),
+        ErrorKind::UnexpectedEof => "unexpected end of file".to_owned(),
+        ErrorKind::Utf8(u) => match std::str::from_utf8(bytes) {
+            Err(bad) => {
+                let at = bad.valid_up_to();
+                line_column = line_and_column(bytes, at);
+                format!(
+                    "invalid UTF-8 (byte 0x{:02X}); the document is read as UTF-8, \
+                     so fix the bytes or declare the real encoding in <?xml encoding=...?>",
+                    bytes[at]
+                )
+            }
+            Ok(_) => u.to_string(),
+        },
+        ErrorKind::Io(io) => {
+            // The only I/O on a byte slice is decoding (e.g. a non-ASCII
+            // byte in a document declared US-ASCII).
+            if let Some(at) = bytes.iter().position(|b| !b.is_ascii()) {
+                if pos.row == 0 && pos.column == 0 && io.kind() == std::io::ErrorKind::InvalidData {
+                    line_column = line_and_column(bytes, at);
+                    return Error::Xml {
+                        file: file.to_owned(),
+                        line: line_column.0,
+                        column: line_column.1,
+                        message: format!(
+                            "{io} (byte 0x{:02X}); declare the document's real encoding",
+                            bytes[at]
+                        ),
+                    };
+                }
+            }
+            io.to_string()
+        }
+        other => format!("{other:?}"),
+    };
+    Error::Xml {
+        file: file.to_owned(),
+        line: line_column.0,
+        column: line_column.1,
+        message,
+    }
+}
+
+/// 1-based line and column (in characters) of byte offset `at`, which must
+/// follow only valid UTF-8.
+fn line_and_column(bytes: &[u8], at: usize) -> (u64, u64) {
+    let before = &bytes[..at];
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+    let column = before[line_start..]
+        .iter()
+        .filter(|&&b| b & 0xC0 != 0x80)
+        .count() as u64
+        + 1;
+    (line, column)
 }
 
 /// The scheme of a URL-like location (`ftp` in `ftp://..`); a one-letter
@@ -496,6 +651,9 @@ fn percent_decode(s: &str) -> Option<String> {
     while i < bytes.len() {
         if bytes[i] == b'%' {
             let hex = s.get(i + 1..i + 3)?;
+            if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return None;
+            }
             out.push(u8::from_str_radix(hex, 16).ok()?);
             i += 3;
         } else {
@@ -542,6 +700,8 @@ mod tests {
     fn percent_escapes() {
         assert_eq!(percent_decode("a%20b.xsd").as_deref(), Some("a b.xsd"));
         assert_eq!(percent_decode("a%2").as_deref(), None);
+        assert_eq!(percent_decode("a%+5.xsd").as_deref(), None);
+        assert_eq!(percent_decode("a%\u{e9}").as_deref(), None);
         assert_eq!(percent_decode("plain.xsd").as_deref(), Some("plain.xsd"));
     }
 

@@ -321,7 +321,10 @@ fn remote_locations_are_not_fetched() {
             "not fetched",
         ],
     );
-    let allow = LoadOptions { allow_remote: true };
+    let allow = LoadOptions {
+        allow_remote: true,
+        ..LoadOptions::default()
+    };
     let e = wsdl::load_with(&fixture("remote_import.wsdl"), &allow).unwrap_err();
     assert_mentions(
         &e,

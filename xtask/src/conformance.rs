@@ -6,9 +6,7 @@
 
 use std::fmt::Write as _;
 
-use wsdl::{
-    Binding, Content, Definitions, Particle, QName, Schema, Term, TypeDef, TypeRef,
-};
+use wsdl::{Binding, Content, Definitions, Particle, QName, Schema, Term, TypeDef, TypeRef};
 
 /// Every difference found, one line each; empty when `ours` conforms.
 pub fn differences(ours: &Definitions, official: &Definitions) -> Vec<String> {
@@ -20,7 +18,10 @@ pub fn differences(ours: &Definitions, official: &Definitions) -> Vec<String> {
         };
         for op in &port_type.operations {
             let Some(their_op) = theirs.operations.iter().find(|o| o.name == op.name) else {
-                diffs.push(format!("operation {}: not in the official port type {name}", op.name));
+                diffs.push(format!(
+                    "operation {}: not in the official port type {name}",
+                    op.name
+                ));
                 continue;
             };
             let here = format!("operation {}", op.name);
@@ -28,7 +29,10 @@ pub fn differences(ours: &Definitions, official: &Definitions) -> Vec<String> {
                 (
                     o.input.as_ref().map(|m| m.message.clone()),
                     o.output.as_ref().map(|m| m.message.clone()),
-                    o.faults.iter().map(|f| (f.name.clone(), f.message.clone())).collect::<Vec<_>>(),
+                    o.faults
+                        .iter()
+                        .map(|f| (f.name.clone(), f.message.clone()))
+                        .collect::<Vec<_>>(),
                 )
             };
             let (ours_in, ours_out, ours_faults) = messages(op);
@@ -41,7 +45,13 @@ pub fn differences(ours: &Definitions, official: &Definitions) -> Vec<String> {
     for (name, message) in &ours.messages {
         match official.messages.get(name) {
             None => diffs.push(format!("message {name}: not in the official WSDL")),
-            Some(theirs) => compare(&mut diffs, &format!("message {name}"), "parts", &message.parts, &theirs.parts),
+            Some(theirs) => compare(
+                &mut diffs,
+                &format!("message {name}"),
+                "parts",
+                &message.parts,
+                &theirs.parts,
+            ),
         }
     }
     for (name, element) in &ours.schema.elements {
@@ -92,42 +102,91 @@ pub fn differences(ours: &Definitions, official: &Definitions) -> Vec<String> {
     diffs
 }
 
-fn compare<T: PartialEq + std::fmt::Debug>(diffs: &mut Vec<String>, here: &str, what: &str, ours: &T, theirs: &T) {
+fn compare<T: PartialEq + std::fmt::Debug>(
+    diffs: &mut Vec<String>,
+    here: &str,
+    what: &str,
+    ours: &T,
+    theirs: &T,
+) {
     if ours != theirs {
-        diffs.push(format!("{here}: {what} differ: ours {ours:?}, official {theirs:?}"));
+        diffs.push(format!(
+            "{here}: {what} differ: ours {ours:?}, official {theirs:?}"
+        ));
     }
 }
 
-fn compare_binding(diffs: &mut Vec<String>, ours: &Binding, theirs: &Binding, our_defs: &Definitions, their_defs: &Definitions) {
-    compare(diffs, &format!("binding {}", ours.name), "style", &ours.style, &theirs.style);
+fn compare_binding(
+    diffs: &mut Vec<String>,
+    ours: &Binding,
+    theirs: &Binding,
+    our_defs: &Definitions,
+    their_defs: &Definitions,
+) {
+    compare(
+        diffs,
+        &format!("binding {}", ours.name),
+        "style",
+        &ours.style,
+        &theirs.style,
+    );
     for op in &ours.operations {
         let here = format!("binding {} operation {}", ours.name, op.name);
         let Some(their_op) = theirs.operations.iter().find(|o| o.name == op.name) else {
-            diffs.push(format!("{here}: not in the official binding {}", theirs.name));
+            diffs.push(format!(
+                "{here}: not in the official binding {}",
+                theirs.name
+            ));
             continue;
         };
-        compare(diffs, &here, "soapAction", &op.soap_action, &their_op.soap_action);
+        compare(
+            diffs,
+            &here,
+            "soapAction",
+            &op.soap_action,
+            &their_op.soap_action,
+        );
         compare(diffs, &here, "style", &op.style, &their_op.style);
-        let header_elements = |defs: &Definitions, bop: &wsdl::BindingOperation| -> Vec<Option<QName>> {
-            bop.input
-                .iter()
-                .flat_map(|m| &m.headers)
-                .map(|h| {
-                    defs.messages.get(&h.message).and_then(|m| m.parts.iter().find(|p| p.name == h.part)).and_then(
-                        |p| match &p.kind {
-                            wsdl::PartKind::Element(q) => Some(q.clone()),
-                            wsdl::PartKind::Type(_) => None,
-                        },
-                    )
-                })
-                .collect()
-        };
-        compare(diffs, &here, "input headers", &header_elements(our_defs, op), &header_elements(their_defs, their_op));
+        let header_elements =
+            |defs: &Definitions, bop: &wsdl::BindingOperation| -> Vec<Option<QName>> {
+                bop.input
+                    .iter()
+                    .flat_map(|m| &m.headers)
+                    .map(|h| {
+                        defs.messages
+                            .get(&h.message)
+                            .and_then(|m| m.parts.iter().find(|p| p.name == h.part))
+                            .and_then(|p| match &p.kind {
+                                wsdl::PartKind::Element(q) => Some(q.clone()),
+                                wsdl::PartKind::Type(_) => None,
+                            })
+                    })
+                    .collect()
+            };
+        compare(
+            diffs,
+            &here,
+            "input headers",
+            &header_elements(our_defs, op),
+            &header_elements(their_defs, their_op),
+        );
         let uses = |bop: &wsdl::BindingOperation| {
-            [&bop.input, &bop.output].map(|m| m.as_ref().map(|m| (m.body.use_, m.body.parts.clone())))
+            [&bop.input, &bop.output]
+                .map(|m| m.as_ref().map(|m| (m.body.use_, m.body.parts.clone())))
         };
-        compare(diffs, &here, "body use and parts", &uses(op), &uses(their_op));
-        let faults = |bop: &wsdl::BindingOperation| bop.faults.iter().map(|f| (f.name.clone(), f.use_)).collect::<Vec<_>>();
+        compare(
+            diffs,
+            &here,
+            "body use and parts",
+            &uses(op),
+            &uses(their_op),
+        );
+        let faults = |bop: &wsdl::BindingOperation| {
+            bop.faults
+                .iter()
+                .map(|f| (f.name.clone(), f.use_))
+                .collect::<Vec<_>>()
+        };
         compare(diffs, &here, "faults", &faults(op), &faults(their_op));
     }
 }
@@ -171,7 +230,11 @@ fn describe_def(def: &TypeDef, schema: &Schema, depth: usize) -> String {
                 );
             }
             if let Some(any) = &complex.any_attribute {
-                let _ = write!(out, " anyAttribute({}, {})", any.namespace, any.process_contents);
+                let _ = write!(
+                    out,
+                    " anyAttribute({}, {})",
+                    any.namespace, any.process_contents
+                );
             }
         }
     }
@@ -179,7 +242,9 @@ fn describe_def(def: &TypeDef, schema: &Schema, depth: usize) -> String {
 }
 
 fn describe_particle(particle: &Particle, schema: &Schema, depth: usize) -> String {
-    let max = particle.max_occurs.map_or("unbounded".to_owned(), |m| m.to_string());
+    let max = particle
+        .max_occurs
+        .map_or("unbounded".to_owned(), |m| m.to_string());
     let Term::Element(element) = &particle.term;
     format!(
         "{}[{}..{}]{}: {}",

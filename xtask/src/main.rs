@@ -13,7 +13,10 @@ fn project_wsdl() -> PathBuf {
 }
 
 #[derive(Parser)]
-#[command(name = "cargo xtask", about = "Project tasks for the WSDL generator and the IPS client")]
+#[command(
+    name = "cargo xtask",
+    about = "Project tasks for the WSDL generator and the IPS client"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -55,7 +58,11 @@ fn main() -> ExitCode {
             };
             let diffs = conformance::differences(&our_defs, &official_defs);
             if diffs.is_empty() {
-                let operations: usize = our_defs.port_types.values().map(|p| p.operations.len()).sum();
+                let operations: usize = our_defs
+                    .port_types
+                    .values()
+                    .map(|p| p.operations.len())
+                    .sum();
                 println!(
                     "{} conforms to {}: {operations} operations, {} messages, {} elements, {} types checked",
                     ours.display(),
@@ -69,7 +76,11 @@ fn main() -> ExitCode {
                 for diff in &diffs {
                     println!("{diff}");
                 }
-                eprintln!("error: {} difference(s) from {}", diffs.len(), official.display());
+                eprintln!(
+                    "error: {} difference(s) from {}",
+                    diffs.len(),
+                    official.display()
+                );
                 ExitCode::FAILURE
             }
         }

@@ -10,7 +10,11 @@ fn root() -> PathBuf {
 
 fn official() -> PathBuf {
     let path = root().join("../shared/ips-wsdl/IpsApi-2014-04-03.wsdl");
-    assert!(path.is_file(), "{} is missing: this test needs ../shared", path.display());
+    assert!(
+        path.is_file(),
+        "{} is missing: this test needs ../shared",
+        path.display()
+    );
     path
 }
 
@@ -29,14 +33,19 @@ fn conformance(ours: &PathBuf) -> std::process::Output {
 fn the_project_wsdl_conforms() {
     let output = conformance(&root().join("ips-client/wsdl/IpsApi-2014-04-03.wsdl"));
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(stdout.contains("conforms"), "{stdout}");
 }
 
 #[test]
 #[ignore = "needs ../shared/ips-wsdl"]
 fn an_altered_declaration_is_named() {
-    let original = std::fs::read_to_string(root().join("ips-client/wsdl/IpsApi-2014-04-03.wsdl")).unwrap();
+    let original =
+        std::fs::read_to_string(root().join("ips-client/wsdl/IpsApi-2014-04-03.wsdl")).unwrap();
     let cases = [
         (
             r#"<xs:element name="jobHandle" type="xs:string">"#,
@@ -63,7 +72,10 @@ fn an_altered_declaration_is_named() {
         let output = conformance(&altered);
         let stdout = String::from_utf8_lossy(&output.stdout);
         assert!(!output.status.success(), "altering {from} must fail");
-        assert!(stdout.contains(named), "difference must name {named}: {stdout}");
+        assert!(
+            stdout.contains(named),
+            "difference must name {named}: {stdout}"
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -142,16 +142,16 @@ pub mod jobs {
             reader: &mut rt::XmlReader<'_>,
             start: &rt::Start,
         ) -> Result<Self, rt::DecodeError> {
-            let mut id: Option<String> = None;
-            let mut revision: Option<u32> = None;
-            let mut other_attributes = Vec::new();
+            let mut slot_id: Option<String> = None;
+            let mut slot_revision: Option<u32> = None;
+            let mut slot_other_attributes = Vec::new();
             for attribute in &start.attributes {
                 let attribute_name = rt::XmlName::new(
                     attribute.namespace.as_deref(),
                     &attribute.local,
                 );
                 if rt::XmlName::new(None, "id") == attribute_name {
-                    id = Some(
+                    slot_id = Some(
                         rt::xml::decode_attribute(
                             reader,
                             attribute_name,
@@ -161,7 +161,7 @@ pub mod jobs {
                     continue;
                 }
                 if rt::XmlName::new(None, "revision") == attribute_name {
-                    revision = Some(
+                    slot_revision = Some(
                         rt::xml::decode_attribute(
                             reader,
                             attribute_name,
@@ -170,28 +170,28 @@ pub mod jobs {
                     );
                     continue;
                 }
-                other_attributes.push(attribute.clone());
+                slot_other_attributes.push(attribute.clone());
             }
-            let id = rt::xml::require_attribute(
+            let slot_id = rt::xml::require_attribute(
                 reader,
                 start,
-                id,
+                slot_id,
                 rt::XmlName::new(None, "id"),
             )?;
-            let mut name: Option<String> = None;
-            let mut state: Option<JobState> = None;
-            let mut priority: Option<Priority> = None;
-            let mut weight: Option<f64> = None;
-            let mut tag: Vec<String> = Vec::new();
-            let mut parent: Option<Box<Job>> = None;
-            let mut type_: Option<String> = None;
-            let mut limits: Option<JobLimits> = None;
+            let mut slot_name: Option<String> = None;
+            let mut slot_state: Option<JobState> = None;
+            let mut slot_priority: Option<Priority> = None;
+            let mut slot_weight: Option<f64> = None;
+            let mut slot_tag: Vec<String> = Vec::new();
+            let mut slot_parent: Option<Box<Job>> = None;
+            let mut slot_type_: Option<String> = None;
+            let mut slot_limits: Option<JobLimits> = None;
             while let Some(child) = reader.next_child()? {
                 if child.is(rt::XmlName::new(Some(NS_JOBS), "name")) {
                     let value = reader.read_value()?;
                     rt::xml::set_once(
                         reader,
-                        &mut name,
+                        &mut slot_name,
                         value,
                         rt::XmlName::new(Some(NS_JOBS), "name"),
                     )?;
@@ -201,7 +201,7 @@ pub mod jobs {
                     let value = reader.read_value()?;
                     rt::xml::set_once(
                         reader,
-                        &mut state,
+                        &mut slot_state,
                         value,
                         rt::XmlName::new(Some(NS_JOBS), "state"),
                     )?;
@@ -211,7 +211,7 @@ pub mod jobs {
                     let value = reader.read_value()?;
                     rt::xml::set_once(
                         reader,
-                        &mut priority,
+                        &mut slot_priority,
                         value,
                         rt::XmlName::new(Some(NS_JOBS), "priority"),
                     )?;
@@ -221,7 +221,7 @@ pub mod jobs {
                     let value = reader.read_value()?;
                     rt::xml::set_once(
                         reader,
-                        &mut weight,
+                        &mut slot_weight,
                         value,
                         rt::XmlName::new(Some(NS_JOBS), "weight"),
                     )?;
@@ -229,14 +229,14 @@ pub mod jobs {
                 }
                 if child.is(rt::XmlName::new(Some(NS_JOBS), "tag")) {
                     let value = reader.read_value()?;
-                    tag.push(value);
+                    slot_tag.push(value);
                     continue;
                 }
                 if child.is(rt::XmlName::new(Some(NS_JOBS), "parent")) {
                     let value = Box::new(rt::XmlDecode::decode_xml(reader, &child)?);
                     rt::xml::set_once(
                         reader,
-                        &mut parent,
+                        &mut slot_parent,
                         value,
                         rt::XmlName::new(Some(NS_JOBS), "parent"),
                     )?;
@@ -246,7 +246,7 @@ pub mod jobs {
                     let value = reader.read_value()?;
                     rt::xml::set_once(
                         reader,
-                        &mut type_,
+                        &mut slot_type_,
                         value,
                         rt::XmlName::new(Some(NS_JOBS), "type"),
                     )?;
@@ -256,7 +256,7 @@ pub mod jobs {
                     let value = rt::XmlDecode::decode_xml(reader, &child)?;
                     rt::xml::set_once(
                         reader,
-                        &mut limits,
+                        &mut slot_limits,
                         value,
                         rt::XmlName::new(Some(NS_JOBS), "limits"),
                     )?;
@@ -265,27 +265,27 @@ pub mod jobs {
                 return Err(rt::xml::unexpected(reader, &child));
             }
             Ok(Self {
-                id,
-                revision,
+                id: slot_id,
+                revision: slot_revision,
                 name: rt::xml::require(
                     reader,
                     "Job",
-                    name,
+                    slot_name,
                     rt::XmlName::new(Some(NS_JOBS), "name"),
                 )?,
                 state: rt::xml::require(
                     reader,
                     "Job",
-                    state,
+                    slot_state,
                     rt::XmlName::new(Some(NS_JOBS), "state"),
                 )?,
-                priority,
-                weight,
-                tag,
-                parent,
-                type_,
-                limits,
-                other_attributes,
+                priority: slot_priority,
+                weight: slot_weight,
+                tag: slot_tag,
+                parent: slot_parent,
+                type_: slot_type_,
+                limits: slot_limits,
+                other_attributes: slot_other_attributes,
             })
         }
     }
@@ -338,14 +338,14 @@ pub mod jobs {
                 );
                 rt::xml::undeclared_attribute(reader, start, attribute)?;
             }
-            let mut code: Option<i32> = None;
-            let mut reason: Option<String> = None;
+            let mut slot_code: Option<i32> = None;
+            let mut slot_reason: Option<String> = None;
             while let Some(child) = reader.next_child()? {
                 if child.is(rt::XmlName::new(Some(NS_JOBS), "code")) {
                     let value = reader.read_value()?;
                     rt::xml::set_once(
                         reader,
-                        &mut code,
+                        &mut slot_code,
                         value,
                         rt::XmlName::new(Some(NS_JOBS), "code"),
                     )?;
@@ -355,7 +355,7 @@ pub mod jobs {
                     let value = reader.read_value()?;
                     rt::xml::set_once(
                         reader,
-                        &mut reason,
+                        &mut slot_reason,
                         value,
                         rt::XmlName::new(Some(NS_JOBS), "reason"),
                     )?;
@@ -367,13 +367,13 @@ pub mod jobs {
                 code: rt::xml::require(
                     reader,
                     "JobFault",
-                    code,
+                    slot_code,
                     rt::XmlName::new(Some(NS_JOBS), "code"),
                 )?,
                 reason: rt::xml::require(
                     reader,
                     "JobFault",
-                    reason,
+                    slot_reason,
                     rt::XmlName::new(Some(NS_JOBS), "reason"),
                 )?,
             })
@@ -429,14 +429,14 @@ pub mod jobs {
                 );
                 rt::xml::undeclared_attribute(reader, start, attribute)?;
             }
-            let mut max_seconds: Option<i64> = None;
-            let mut retry: Option<bool> = None;
+            let mut slot_max_seconds: Option<i64> = None;
+            let mut slot_retry: Option<bool> = None;
             while let Some(child) = reader.next_child()? {
                 if child.is(rt::XmlName::new(Some(NS_JOBS), "maxSeconds")) {
                     let value = reader.read_value()?;
                     rt::xml::set_once(
                         reader,
-                        &mut max_seconds,
+                        &mut slot_max_seconds,
                         value,
                         rt::XmlName::new(Some(NS_JOBS), "maxSeconds"),
                     )?;
@@ -446,7 +446,7 @@ pub mod jobs {
                     let value = reader.read_value()?;
                     rt::xml::set_once(
                         reader,
-                        &mut retry,
+                        &mut slot_retry,
                         value,
                         rt::XmlName::new(Some(NS_JOBS), "retry"),
                     )?;
@@ -458,10 +458,10 @@ pub mod jobs {
                 max_seconds: rt::xml::require(
                     reader,
                     "JobLimits",
-                    max_seconds,
+                    slot_max_seconds,
                     rt::XmlName::new(Some(NS_JOBS), "maxSeconds"),
                 )?,
-                retry,
+                retry: slot_retry,
             })
         }
     }
@@ -580,16 +580,16 @@ pub mod jobs {
                 );
                 rt::xml::undeclared_attribute(reader, start, attribute)?;
             }
-            let mut job: Vec<Job> = Vec::new();
+            let mut slot_job: Vec<Job> = Vec::new();
             while let Some(child) = reader.next_child()? {
                 if child.is(rt::XmlName::new(Some(NS_JOBS), "job")) {
                     let value = rt::XmlDecode::decode_xml(reader, &child)?;
-                    job.push(value);
+                    slot_job.push(value);
                     continue;
                 }
                 return Err(rt::xml::unexpected(reader, &child));
             }
-            Ok(Self { job })
+            Ok(Self { job: slot_job })
         }
     }
     /// Generated from simple type `{urn:example:jobs}Priority` (facets are not checked).
@@ -641,13 +641,13 @@ pub mod jobs {
                 );
                 rt::xml::undeclared_attribute(reader, start, attribute)?;
             }
-            let mut token: Option<String> = None;
+            let mut slot_token: Option<String> = None;
             while let Some(child) = reader.next_child()? {
                 if child.is(rt::XmlName::new(Some(NS_JOBS), "token")) {
                     let value = reader.read_value()?;
                     rt::xml::set_once(
                         reader,
-                        &mut token,
+                        &mut slot_token,
                         value,
                         rt::XmlName::new(Some(NS_JOBS), "token"),
                     )?;
@@ -659,7 +659,7 @@ pub mod jobs {
                 token: rt::xml::require(
                     reader,
                     "Session",
-                    token,
+                    slot_token,
                     rt::XmlName::new(Some(NS_JOBS), "token"),
                 )?,
             })
@@ -707,13 +707,13 @@ pub mod jobs {
                 );
                 rt::xml::undeclared_attribute(reader, start, attribute)?;
             }
-            let mut job: Option<Job> = None;
+            let mut slot_job: Option<Job> = None;
             while let Some(child) = reader.next_child()? {
                 if child.is(rt::XmlName::new(Some(NS_JOBS), "job")) {
                     let value = rt::XmlDecode::decode_xml(reader, &child)?;
                     rt::xml::set_once(
                         reader,
-                        &mut job,
+                        &mut slot_job,
                         value,
                         rt::XmlName::new(Some(NS_JOBS), "job"),
                     )?;
@@ -725,7 +725,7 @@ pub mod jobs {
                 job: rt::xml::require(
                     reader,
                     "SubmitJob",
-                    job,
+                    slot_job,
                     rt::XmlName::new(Some(NS_JOBS), "job"),
                 )?,
             })
@@ -773,13 +773,13 @@ pub mod jobs {
                 );
                 rt::xml::undeclared_attribute(reader, start, attribute)?;
             }
-            let mut job_handle: Option<String> = None;
+            let mut slot_job_handle: Option<String> = None;
             while let Some(child) = reader.next_child()? {
                 if child.is(rt::XmlName::new(Some(NS_JOBS), "jobHandle")) {
                     let value = reader.read_value()?;
                     rt::xml::set_once(
                         reader,
-                        &mut job_handle,
+                        &mut slot_job_handle,
                         value,
                         rt::XmlName::new(Some(NS_JOBS), "jobHandle"),
                     )?;
@@ -791,7 +791,7 @@ pub mod jobs {
                 job_handle: rt::xml::require(
                     reader,
                     "SubmitJobResponse",
-                    job_handle,
+                    slot_job_handle,
                     rt::XmlName::new(Some(NS_JOBS), "jobHandle"),
                 )?,
             })
@@ -838,6 +838,13 @@ pub mod jobs {
     pub struct Headers {
         /// Header block `{urn:example:jobs}session`, sent with the operations whose binding declares it.
         pub session: Option<Session>,
+    }
+    impl Headers {
+        /// Wire name of the `session` header block.
+        pub const SESSION: rt::XmlName<'static> = rt::XmlName::new(
+            Some(NS_JOBS),
+            "session",
+        );
     }
     /// The addresses the WSDL's services declare: (service, port, SOAP version, address).
     pub const ENDPOINTS: &[(&str, &str, &str, &str)] = &[
@@ -911,10 +918,8 @@ pub mod jobs {
         /// # Errors
         ///
         /// Declared faults: [`Fault::JobFault`].
-        pub async fn list_jobs(
-            &self,
-            request: &ListJobs,
-        ) -> Result<ListJobsResponse, Error> {
+        pub async fn list_jobs(&self) -> Result<ListJobsResponse, Error> {
+            let request = &ListJobs::default();
             let mut headers = Vec::new();
             if let Some(value) = &self.headers.session {
                 headers

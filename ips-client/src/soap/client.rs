@@ -294,12 +294,24 @@ impl Inner {
     fn conclude<B, F>(
         &self,
         received: &Received,
-        decode: impl FnOnce(&[u8], &Limits) -> Result<Reply<B, F>, DecodeError>,
+        decode: impl Fn(&[u8], &Limits) -> Result<Reply<B, F>, DecodeError>,
     ) -> Result<B, Error<F>> {
         if !is_envelope(&received.body, &self.limits) {
             return Err(self.http_error(received));
         }
-        match decode(&received.body, &self.limits) {
+        let decoded = match decode(&received.body, &self.limits) {
+            // A fault that quotes a secret back (a server echoing the request,
+            // say) is decoded again from a redacted copy, so the typed detail
+            // carried by the error cannot leak it either.
+            Ok(Reply::Fault { .. }) if self.redactor.found_in(&received.body) => {
+                let redacted = self
+                    .redactor
+                    .apply(&String::from_utf8_lossy(&received.body));
+                decode(redacted.as_bytes(), &self.limits)
+            }
+            other => other,
+        };
+        match decoded {
             Ok(Reply::Body(value)) if received.is_success() => Ok(value),
             Ok(Reply::Body(_)) => Err(self.http_error(received)),
             Ok(Reply::Fault {

@@ -132,6 +132,13 @@ impl Redactor {
         self.forms.sort_by_key(|form| std::cmp::Reverse(form.len()));
     }
 
+    /// True when any form of a secret occurs in `bytes`.
+    pub(crate) fn found_in(&self, bytes: &[u8]) -> bool {
+        self.forms
+            .iter()
+            .any(|form| bytes.windows(form.len()).any(|w| w == form.as_bytes()))
+    }
+
     pub(crate) fn apply(&self, text: &str) -> String {
         let mut out = text.to_owned();
         for form in &self.forms {

@@ -9,6 +9,7 @@ pub mod envelope;
 pub mod error;
 #[cfg(feature = "mock")]
 pub mod server;
+pub mod values;
 pub mod xml;
 
 pub use client::{Call, ConfigError, Operation, OperationBinding, SoapClient, SoapClientBuilder};
@@ -17,6 +18,7 @@ pub use envelope::{
     RequestEnvelope, SoapFault, SoapVersion,
 };
 pub use error::Error;
+pub use values::DateTime;
 pub use xml::{
     DecodeError, DecodeErrorKind, EncodeError, Limits, Start, XmlDecode, XmlEncode, XmlName,
     XmlReader, XmlValue, XmlWriter,

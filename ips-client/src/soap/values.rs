@@ -11,7 +11,7 @@ use super::xml::XmlValue;
 /// `xs:dateTime`: a date and time, with the UTC offset when the value
 /// carried one. XSD allows a date-time without a time zone; keeping that
 /// distinction means a value read and written again is the value received.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct DateTime {
     /// The date and time as written (local to `offset` when there is one).
     pub local: NaiveDateTime,
@@ -64,7 +64,12 @@ impl fmt::Display for DateTime {
                 let seconds = offset.local_minus_utc();
                 let sign = if seconds < 0 { '-' } else { '+' };
                 let seconds = seconds.unsigned_abs();
-                write!(f, "{sign}{:02}:{:02}", seconds / 3600, (seconds % 3600) / 60)
+                write!(
+                    f,
+                    "{sign}{:02}:{:02}",
+                    seconds / 3600,
+                    (seconds % 3600) / 60
+                )
             }
         }
     }
@@ -98,7 +103,8 @@ impl XmlValue for DateTime {
                 _ => (text, None),
             }
         };
-        let local = NaiveDateTime::parse_from_str(local, "%Y-%m-%dT%H:%M:%S%.f").map_err(|_| EXPECTED)?;
+        let local =
+            NaiveDateTime::parse_from_str(local, "%Y-%m-%dT%H:%M:%S%.f").map_err(|_| EXPECTED)?;
         let offset = match offset {
             Some(seconds) => Some(FixedOffset::east_opt(seconds).ok_or(EXPECTED)?),
             None => None,
@@ -141,7 +147,12 @@ mod tests {
         assert_eq!(with_zone.to_utc().to_rfc3339(), "2008-07-31T18:00:00+00:00");
         assert!(DateTime::from_xml_text("2008-07-31").is_err());
         assert!(DateTime::from_xml_text("2008-07-31T12:00:00+25:00").is_err());
-        assert_eq!(DateTime::from_xml_text("2008-07-31T18:00:00.000Z").unwrap().to_xml_text(), "2008-07-31T18:00:00Z");
+        assert_eq!(
+            DateTime::from_xml_text("2008-07-31T18:00:00.000Z")
+                .unwrap()
+                .to_xml_text(),
+            "2008-07-31T18:00:00Z"
+        );
     }
 
     #[test]
