@@ -43,6 +43,7 @@ fn main() -> ExitCode {
         .input(&wsdl)
         .module_name("ips_api")
         .runtime_path("crate::soap")
+        .server(true)
         .generate();
     match result {
         Ok(_) => ExitCode::SUCCESS,

@@ -35,11 +35,11 @@ impl Cx {
     }
 }
 
-fn ident(name: &str) -> Ident {
+pub(crate) fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
-fn doc_attrs(doc: Option<&str>) -> TokenStream {
+pub(crate) fn doc_attrs(doc: Option<&str>) -> TokenStream {
     let Some(doc) = doc.map(str::trim).filter(|d| !d.is_empty()) else {
         return TokenStream::new();
     };
@@ -47,13 +47,13 @@ fn doc_attrs(doc: Option<&str>) -> TokenStream {
     quote! { #( #[doc = #lines] )* }
 }
 
-fn doc_line(text: &str) -> TokenStream {
+pub(crate) fn doc_line(text: &str) -> TokenStream {
     let text = format!(" {text}");
     quote! { #[doc = #text] }
 }
 
 /// `rt::XmlName::new(Some("ns"), "local")` for a wire name.
-fn xml_name(cx: &Cx, name: &QName) -> TokenStream {
+pub(crate) fn xml_name(cx: &Cx, name: &QName) -> TokenStream {
     let rt = &cx.rt;
     let local = &name.local;
     match name.namespace.as_ref().and_then(|ns| cx.namespaces.get(ns)) {
@@ -62,7 +62,7 @@ fn xml_name(cx: &Cx, name: &QName) -> TokenStream {
     }
 }
 
-fn base_type(ty: &TypeUse) -> TokenStream {
+pub(crate) fn base_type(ty: &TypeUse) -> TokenStream {
     let inner = match &ty.rust {
         RustType::Builtin(path) => {
             let path: syn::Path =
@@ -143,7 +143,7 @@ fn decode_child(cx: &Cx, ty: &TypeUse) -> TokenStream {
     }
 }
 
-pub fn emit(plan: &Plan, cx: &Cx) -> TokenStream {
+pub fn emit(plan: &Plan, cx: &Cx, server: bool) -> TokenStream {
     let types = plan.types.iter().map(|item| match item {
         TypeItem::Struct(s) => emit_struct(s, cx),
         TypeItem::Enum(e) => emit_enum(e, cx),
@@ -153,6 +153,11 @@ pub fn emit(plan: &Plan, cx: &Cx) -> TokenStream {
     let faults = emit_faults(plan, cx);
     let headers = emit_headers(plan, cx);
     let clients = plan.clients.iter().map(|c| emit_client(plan, c, cx));
+    let services = plan
+        .clients
+        .iter()
+        .filter(|_| server)
+        .map(|c| crate::emit_server::emit_service(plan, c, cx));
     let endpoints = emit_endpoints(plan);
     let descriptors = plan
         .clients
@@ -171,6 +176,7 @@ pub fn emit(plan: &Plan, cx: &Cx) -> TokenStream {
         #headers
         #endpoints
         #(#clients)*
+        #(#services)*
         /// Static descriptions of each operation as bound in the WSDL.
         pub mod operations {
             use super::*;
@@ -762,12 +768,14 @@ fn emit_descriptor(op: &OperationPlan, cx: &Cx) -> TokenStream {
         }
         None => quote! { None },
     };
+    let requests = op.input.iter().map(|p| xml_name(cx, &p.element));
     let doc = doc_line(&format!("`{xml}`"));
     quote! {
         #doc
         pub static #descriptor: #rt::Operation = #rt::Operation {
             name: #xml,
             bindings: &[#(#bindings)*],
+            request: &[#(#requests),*],
             response: #response,
         };
     }

@@ -19,6 +19,7 @@
 //! and in the crate: `include!(concat!(env!("OUT_DIR"), "/service.rs"));`.
 
 mod emit;
+mod emit_server;
 mod names;
 pub mod plan;
 
@@ -39,6 +40,9 @@ pub struct Options {
     pub runtime_path: String,
     /// Element and attribute local names whose values `Debug` redacts.
     pub sensitive_fields: BTreeSet<String>,
+    /// Also generate, per port type, a service trait and a dispatcher (for
+    /// mock servers and tests).
+    pub server: bool,
 }
 
 impl Default for Options {
@@ -47,6 +51,7 @@ impl Default for Options {
             module_name: "client".to_owned(),
             runtime_path: "ips_client::soap".to_owned(),
             sensitive_fields: ["password", "accessToken"].map(str::to_owned).into(),
+            server: false,
         }
     }
 }
@@ -153,7 +158,13 @@ pub fn generate_source(defs: &wsdl::Definitions, options: &Options) -> Result<Ge
     let rt = runtime_tokens(options)?;
     let plan = plan::plan(defs, options)?;
     let cx = emit::Cx::new(&plan);
-    let body = emit::emit(&plan, &cx);
+    if options.server && !plan.faults.iter().all(|f| !f.ty.rust.is_simple()) {
+        return Err(Error::unsupported(
+            "server generation with a fault whose detail is a simple type",
+            "the service's fault messages",
+        ));
+    }
+    let body = emit::emit(&plan, &cx, options.server);
     let doc = plan
         .documentation
         .as_deref()
@@ -250,6 +261,12 @@ impl Builder {
     /// show (`password` and `accessToken` are on by default).
     pub fn sensitive_field(mut self, name: impl Into<String>) -> Self {
         self.options.sensitive_fields.insert(name.into());
+        self
+    }
+
+    /// Also generate a service trait and dispatcher per port type.
+    pub fn server(mut self, on: bool) -> Self {
+        self.options.server = on;
         self
     }
 

@@ -171,6 +171,9 @@ pub struct HeaderField {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClientPlan {
     pub name: String,
+    /// Server side: the service trait and the dispatch function.
+    pub service_trait: String,
+    pub dispatch_fn: String,
     pub doc: Option<String>,
     pub port_type: QName,
     pub operations: Vec<OperationPlan>,
@@ -705,8 +708,23 @@ impl<'d> Planner<'d> {
                 &format!("{}Client", names::type_name(&port_type_name.local)),
                 None,
             );
+            let service_trait = self.scope.claim(
+                &format!("{}Service", names::type_name(&port_type_name.local)),
+                None,
+            );
+            let dispatch_fn = self.scope.claim(
+                &format!("dispatch_{}", names::field_name(&port_type_name.local)),
+                None,
+            );
             let mut method_scope = Scope::default();
-            for reserved in ["new", "with_headers", "headers", "headers_mut", "transport"] {
+            for reserved in [
+                "new",
+                "with_headers",
+                "headers",
+                "headers_mut",
+                "transport",
+                "check_headers",
+            ] {
                 method_scope.reserve(reserved);
             }
             let mut operations = Vec::new();
@@ -870,6 +888,8 @@ impl<'d> Planner<'d> {
             }
             clients.push(ClientPlan {
                 name: client_name,
+                service_trait,
+                dispatch_fn,
                 doc: port_type.documentation.clone(),
                 port_type: port_type_name.clone(),
                 operations,

@@ -17,6 +17,7 @@ fn generate(name: &str) -> String {
         module_name: name.to_owned(),
         runtime_path: "ips_client::soap".to_owned(),
         sensitive_fields: ["token".to_owned()].into(),
+        server: true,
     };
     codegen::generate_source(&defs, &options)
         .unwrap_or_else(|e| panic!("generating {name}: {e}"))

@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::api::{self, AuthHeader, Fault};
 use crate::soap::server::{Handler, HttpRequest, HttpResponse, Reaction, TestServer};
-use crate::soap::{FaultCode, RequestEnvelope, SoapVersion, XmlName};
-use crate::soap::{Limits, Part};
+use crate::soap::service::action_from_content_type;
+use crate::soap::{Limits, RequestEnvelope, ServiceError};
 
 /// User and password the mock accepts unless told otherwise.
 pub const DEFAULT_USER: &str = "demo@example.com";
@@ -133,14 +133,6 @@ struct MockHandler {
     shared: Arc<Shared>,
 }
 
-/// What went wrong with a request, as IPS would report it.
-enum Refusal {
-    /// A SOAP fault with a typed IPS detail.
-    Fault(Fault),
-    /// A SOAP fault without detail (the request is not SOAP we understand).
-    Client(String),
-}
-
 impl Handler for MockHandler {
     async fn handle(&self, request: HttpRequest) -> Reaction {
         let behavior = {
@@ -154,7 +146,7 @@ impl Handler for MockHandler {
             state.behavior.clone()
         };
         match behavior {
-            Behavior::Normal => Reaction::Respond(self.answer(&request)),
+            Behavior::Normal => Reaction::Respond(self.answer(&request).await),
             Behavior::HtmlError(status) => Reaction::Respond(HttpResponse::html(
                 status,
                 "<html><head><title>Bad Gateway</title></head><body><h1>Bad Gateway</h1>\
@@ -171,194 +163,97 @@ impl Handler for MockHandler {
 }
 
 impl MockHandler {
-    fn answer(&self, request: &HttpRequest) -> HttpResponse {
-        let limits = Limits::default();
-        let envelope = match RequestEnvelope::parse(&request.body, &limits) {
-            Ok(envelope) => envelope,
-            Err(error) => {
-                // Not even an envelope: IPS answers with a plain client fault.
-                return fault_response(
-                    SoapVersion::Soap11,
-                    Refusal::Client(format!("invalid SOAP request: {error}")),
-                    None,
-                    request.accepts_gzip(),
-                );
-            }
+    /// Routes the request through the generated dispatcher to [`MockService`].
+    async fn answer(&self, request: &HttpRequest) -> HttpResponse {
+        let action = request.header("soapaction").or_else(|| {
+            request
+                .header("content-type")
+                .and_then(action_from_content_type)
+        });
+        let service = MockService {
+            shared: self.shared.clone(),
         };
-        let version = envelope.version;
-        let header: Option<AuthHeader> = envelope
-            .header(XmlName::new(Some(api::NS_V20140403), "authHeader"))
+        let dispatched =
+            api::dispatch_ips_api_port_type(&service, &request.body, action, &Limits::default())
+                .await;
+        // authHeader settings that shape the HTTP answer, as IPS honours them.
+        let header: Option<AuthHeader> = RequestEnvelope::parse(&request.body, &Limits::default())
             .ok()
-            .flatten();
+            .and_then(|envelope| envelope.header(api::Headers::AUTH_HEADER).ok().flatten());
+        let status = match header.as_ref().and_then(|h| h.fault_http_status_code) {
+            Some(code) if dispatched.status == 500 => u16::try_from(code)
+                .ok()
+                .filter(|s| (200..600).contains(s))
+                .unwrap_or(500),
+            _ => dispatched.status,
+        };
+        let response = HttpResponse::xml(status, dispatched.version, dispatched.body);
         let gzip =
             request.accepts_gzip() && header.as_ref().and_then(|h| h.gzip_response) != Some(false);
-        let fault_status = header.as_ref().and_then(|h| h.fault_http_status_code);
-        let outcome = self
-            .check_action(request, &envelope)
-            .and_then(|()| self.authenticate(header.as_ref()))
-            .and_then(|()| self.dispatch(&envelope));
-        match outcome {
-            Ok(body) => {
-                let response = HttpResponse::xml(200, version, body);
-                if gzip {
-                    response.gzip()
-                } else {
-                    response
-                }
-            }
-            Err(refusal) => fault_response(version, refusal, fault_status, gzip),
-        }
-    }
-
-    /// SOAP 1.1 carries the action in `SOAPAction`, SOAP 1.2 in the
-    /// Content-Type's `action` parameter; it must name the body's operation.
-    fn check_action(
-        &self,
-        request: &HttpRequest,
-        envelope: &RequestEnvelope<'_>,
-    ) -> Result<(), Refusal> {
-        let action = match envelope.version {
-            SoapVersion::Soap11 => request
-                .header("soapaction")
-                .map(|a| a.trim_matches('"').to_owned()),
-            SoapVersion::Soap12 => request.header("content-type").and_then(|ct| {
-                ct.split(';')
-                    .filter_map(|p| p.trim().strip_prefix("action="))
-                    .map(|a| a.trim_matches('"').to_owned())
-                    .next()
-            }),
-        };
-        let body = envelope
-            .body_name()
-            .map(|(_, local)| local)
-            .unwrap_or_default();
-        let expected = body.strip_suffix("Param").unwrap_or(&body);
-        match action {
-            Some(action) if action == expected => Ok(()),
-            other => Err(Refusal::Client(format!(
-                "SOAPAction {other:?} does not match the request body {body}"
-            ))),
-        }
-    }
-
-    fn authenticate(&self, header: Option<&AuthHeader>) -> Result<(), Refusal> {
-        let auth_fault = |code: i32, reason: &str| {
-            Refusal::Fault(Fault::AuthenticationFault(api::AuthenticationFault {
-                code,
-                reason: reason.to_owned(),
-                ..Default::default()
-            }))
-        };
-        let Some(header) = header else {
-            return Err(auth_fault(10000, "No credentials were supplied."));
-        };
-        match (&header.user, &header.password) {
-            (Some(user), Some(password))
-                if *user == self.shared.user && *password == self.shared.password =>
-            {
-                Ok(())
-            }
-            (Some(user), Some(_)) if *user == self.shared.user => {
-                Err(auth_fault(10001, "Invalid credentials."))
-            }
-            (Some(_), Some(_)) => Err(auth_fault(10002, "Unknown user.")),
-            _ => Err(auth_fault(10000, "No credentials were supplied.")),
-        }
-    }
-
-    fn dispatch(&self, envelope: &RequestEnvelope<'_>) -> Result<Vec<u8>, Refusal> {
-        if let Some(fault) = {
-            let mut state = self.shared.state();
-            (!state.queued_faults.is_empty()).then(|| state.queued_faults.remove(0))
-        } {
-            return Err(Refusal::Fault(fault));
-        }
-        let invalid_xml = |error: crate::soap::DecodeError| {
-            Refusal::Fault(Fault::IpsApiFault(api::IpsApiFault {
-                code: 30003,
-                reason: format!("The request XML is not valid: {error}"),
-                ..Default::default()
-            }))
-        };
-        let name = envelope
-            .body_name()
-            .map(|(_, local)| local)
-            .unwrap_or_default();
-        match name.as_str() {
-            "executeJobParam" => {
-                let param: api::ExecuteJobParam = envelope
-                    .body(XmlName::new(Some(api::NS_V20140403), "executeJobParam"))
-                    .map_err(invalid_xml)?;
-                if param.company_handle.is_empty() || param.job_handle.is_empty() {
-                    return Err(Refusal::Fault(Fault::IpsApiFault(api::IpsApiFault {
-                        code: 30002,
-                        reason: "companyHandle and jobHandle are required.".into(),
-                        ..Default::default()
-                    })));
-                }
-                self.shared.state().executed.push(ExecutedJob {
-                    company_handle: param.company_handle,
-                    job_handle: param.job_handle,
-                });
-                let reply = api::ExecuteJobReturn::new();
-                let name = XmlName::new(Some(api::NS_V20140403), "executeJobReturn");
-                crate::soap::write_envelope(
-                    envelope.version,
-                    &[],
-                    &[Part {
-                        name,
-                        value: &reply,
-                    }],
-                )
-                .map_err(|e| Refusal::Client(e.to_string()))
-            }
-            other => Err(Refusal::Fault(Fault::IpsApiFault(api::IpsApiFault {
-                code: 30001,
-                reason: format!("The mock does not implement {other}."),
-                ..Default::default()
-            }))),
+        if gzip {
+            response.gzip()
+        } else {
+            response
         }
     }
 }
 
-fn fault_response(
-    version: SoapVersion,
-    refusal: Refusal,
-    status: Option<i32>,
-    gzip: bool,
-) -> HttpResponse {
-    let written = match &refusal {
-        Refusal::Fault(fault) => {
-            let (name, value) = fault.detail();
-            let reason = match fault {
-                Fault::AuthenticationFault(_) => "AuthenticationException",
-                Fault::AuthorizationFault(_) => "AuthorizationException",
-                Fault::IpsApiFault(_) => "IpsApiException",
-            };
-            crate::soap::write_fault(
-                version,
-                FaultCode::Client,
-                reason,
-                Some(Part { name, value }),
-            )
-        }
-        Refusal::Client(reason) => {
-            crate::soap::write_fault(version, FaultCode::Client, reason, None)
-        }
-    };
-    let status = status
-        .and_then(|s| u16::try_from(s).ok())
-        .filter(|s| (200..600).contains(s))
-        .unwrap_or(500);
-    match written {
-        Ok(body) => {
-            let response = HttpResponse::xml(status, version, body);
-            if gzip {
-                response.gzip()
-            } else {
-                response
+/// The mock's implementation of the generated service trait.
+struct MockService {
+    shared: Arc<Shared>,
+}
+
+fn authentication_fault(code: i32, reason: &str) -> ServiceError<Fault> {
+    ServiceError::Fault(Fault::AuthenticationFault(api::AuthenticationFault {
+        code,
+        reason: reason.to_owned(),
+        ..Default::default()
+    }))
+}
+
+impl api::IpsApiPortTypeService for MockService {
+    /// Credentials first, as IPS does, then any fault a test queued.
+    async fn check_headers(
+        &self,
+        _operation: &'static str,
+        headers: &api::Headers,
+    ) -> Result<(), ServiceError<Fault>> {
+        let Some(header) = &headers.auth_header else {
+            return Err(authentication_fault(10000, "No credentials were supplied."));
+        };
+        match (&header.user, &header.password) {
+            (Some(user), Some(password))
+                if *user == self.shared.user && *password == self.shared.password => {}
+            (Some(user), Some(_)) if *user == self.shared.user => {
+                return Err(authentication_fault(10001, "Invalid credentials."))
             }
+            (Some(_), Some(_)) => return Err(authentication_fault(10002, "Unknown user.")),
+            _ => return Err(authentication_fault(10000, "No credentials were supplied.")),
         }
-        Err(error) => HttpResponse::html(500, &format!("mock could not write a fault: {error}")),
+        let mut state = self.shared.state();
+        if state.queued_faults.is_empty() {
+            Ok(())
+        } else {
+            Err(ServiceError::Fault(state.queued_faults.remove(0)))
+        }
+    }
+
+    async fn execute_job(
+        &self,
+        _headers: &api::Headers,
+        request: api::ExecuteJobParam,
+    ) -> Result<(), ServiceError<Fault>> {
+        if request.company_handle.is_empty() || request.job_handle.is_empty() {
+            return Err(ServiceError::Fault(Fault::IpsApiFault(api::IpsApiFault {
+                code: 30002,
+                reason: "companyHandle and jobHandle are required.".into(),
+                ..Default::default()
+            })));
+        }
+        self.shared.state().executed.push(ExecutedJob {
+            company_handle: request.company_handle,
+            job_handle: request.job_handle,
+        });
+        Ok(())
     }
 }

@@ -84,6 +84,7 @@ static ECHO: Operation = Operation {
             soap_action: Some(ACTION),
         },
     ],
+    request: &[ECHO_REQUEST],
     response: Some(ECHO_RESPONSE),
 };
 
@@ -93,6 +94,7 @@ static NOTIFY: Operation = Operation {
         version: SoapVersion::Soap11,
         soap_action: None,
     }],
+    request: &[],
     response: None,
 };
 

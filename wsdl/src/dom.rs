@@ -135,10 +135,30 @@ pub(crate) fn resolve_qname(
 /// The text of a documentation element, with markup inside it flattened.
 /// Paragraphs (split at blank lines) keep their breaks; whitespace inside a
 /// paragraph collapses to single spaces. `None` when there is no text.
+///
+/// One pass, no recursion and no intermediate copy of the raw text, so a
+/// huge documentation element costs about its normalised size once more.
 pub(crate) fn documentation_text(el: &Element) -> Option<String> {
-    let mut raw = String::new();
-    collect_text(el, &mut raw);
-    normalize_paragraphs(&raw)
+    let mut text = Paragraphs::default();
+    let mut stack = vec![el.children.iter()];
+    while let Some(top) = stack.last_mut() {
+        match top.next() {
+            Some(XMLNode::Text(t) | XMLNode::CData(t)) => text.feed(t),
+            Some(XMLNode::Element(child)) => {
+                // A block element in the text (<p>, <br/>) separates words.
+                text.feed(" ");
+                stack.push(child.children.iter());
+            }
+            Some(_) => {}
+            None => {
+                stack.pop();
+                if !stack.is_empty() {
+                    text.feed(" ");
+                }
+            }
+        }
+    }
+    text.finish()
 }
 
 /// Joins several documentation texts (XSD allows more than one per annotation).
@@ -150,43 +170,60 @@ pub(crate) fn join_docs(docs: Vec<String>) -> Option<String> {
     }
 }
 
-fn collect_text(el: &Element, out: &mut String) {
-    // The XML pre-parse bounds nesting, so this recursion is bounded too.
-    for node in &el.children {
-        match node {
-            XMLNode::Text(t) | XMLNode::CData(t) => out.push_str(t),
-            XMLNode::Element(child) => {
-                // A block element in the text (<p>, <br/>) separates words.
-                out.push(' ');
-                collect_text(child, out);
-                out.push(' ');
+/// Streaming paragraph normaliser: words are separated by one space, or by
+/// a blank line where the whitespace between them spans a blank line (holds
+/// two or more line feeds).
+#[derive(Default)]
+struct Paragraphs {
+    out: String,
+    /// Whitespace seen since the last word.
+    gap: bool,
+    /// Line feeds in that whitespace.
+    line_feeds: usize,
+}
+
+impl Paragraphs {
+    fn feed(&mut self, text: &str) {
+        let mut word_start = None;
+        for (i, c) in text.char_indices() {
+            if c.is_whitespace() {
+                if let Some(start) = word_start.take() {
+                    self.word(&text[start..i]);
+                }
+                self.gap = true;
+                if c == '\n' {
+                    self.line_feeds += 1;
+                }
+            } else if word_start.is_none() {
+                word_start = Some(i);
             }
-            _ => {}
         }
+        if let Some(start) = word_start {
+            // May go on in the next piece: no gap is recorded after it.
+            self.word(&text[start..]);
+        }
+    }
+
+    fn word(&mut self, word: &str) {
+        if self.gap && !self.out.is_empty() {
+            self.out
+                .push_str(if self.line_feeds >= 2 { "\n\n" } else { " " });
+        }
+        self.gap = false;
+        self.line_feeds = 0;
+        self.out.push_str(word);
+    }
+
+    fn finish(self) -> Option<String> {
+        (!self.out.is_empty()).then_some(self.out)
     }
 }
 
+#[cfg(test)]
 fn normalize_paragraphs(raw: &str) -> Option<String> {
-    let mut paragraphs: Vec<String> = Vec::new();
-    let mut current: Vec<&str> = Vec::new();
-    for line in raw.lines() {
-        if line.trim().is_empty() {
-            if !current.is_empty() {
-                paragraphs.push(current.join(" "));
-                current.clear();
-            }
-        } else {
-            current.extend(line.split_whitespace());
-        }
-    }
-    if !current.is_empty() {
-        paragraphs.push(current.join(" "));
-    }
-    if paragraphs.is_empty() {
-        None
-    } else {
-        Some(paragraphs.join("\n\n"))
-    }
+    let mut p = Paragraphs::default();
+    p.feed(raw);
+    p.finish()
 }
 
 #[cfg(test)]
@@ -200,6 +237,28 @@ mod tests {
             Some("First line goes on.\n\nSecond para.".to_owned())
         );
         assert_eq!(normalize_paragraphs("  \n \n"), None);
+        assert_eq!(
+            normalize_paragraphs("a\r\n \r\nb\u{a0}c\nd"),
+            Some("a\n\nb c d".to_owned())
+        );
+    }
+
+    #[test]
+    fn documentation_flattens_markup_without_recursion() {
+        let el = Element::parse(
+            "<d>One<b>two</b>three<p>Para\n\n<i>next</i></p>  <![CDATA[x <y>]]></d>".as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(
+            documentation_text(&el).as_deref(),
+            Some("One two three Para\n\nnext x <y>")
+        );
+        // Text split across pieces joins back into one word.
+        let mut p = Paragraphs::default();
+        p.feed("wo");
+        p.feed("rd and");
+        p.feed(" more");
+        assert_eq!(p.finish().as_deref(), Some("word and more"));
     }
 
     #[test]

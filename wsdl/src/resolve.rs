@@ -3,7 +3,7 @@
 //! services in that order, so each can check the references it makes to the
 //! ones before it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use xmltree::Element;
 
@@ -34,6 +34,9 @@ struct Resolver {
     skipped: BTreeSet<QName>,
     /// Extension elements ignored: name -> (count, first location).
     extensions: BTreeMap<String, (usize, String)>,
+    /// Part names of each message, so part checks stay O(1) however large
+    /// a message is.
+    part_names: HashMap<QName, HashSet<String>>,
 }
 
 pub(crate) fn resolve(loaded: &Loaded) -> Result<Definitions, Error> {
@@ -64,6 +67,7 @@ pub(crate) fn resolve(loaded: &Loaded) -> Result<Definitions, Error> {
         origins: BTreeMap::new(),
         skipped: BTreeSet::new(),
         extensions: BTreeMap::new(),
+        part_names: HashMap::new(),
     };
 
     for doc in &docs {
@@ -167,6 +171,12 @@ fn unresolved(
 }
 
 impl Resolver {
+    fn has_part(&self, message: &QName, part: &str) -> bool {
+        self.part_names
+            .get(message)
+            .is_some_and(|parts| parts.contains(part))
+    }
+
     /// Records that `kind` `name` is defined at file/path; a second definition is an error.
     fn claim(
         &mut self,
@@ -223,13 +233,14 @@ impl Resolver {
         let name = QName::new(doc.tns, required(node.el, "name", file, &node.path)?);
         self.claim("message", &name, file, &node.path)?;
         let mut parts: Vec<Part> = Vec::new();
+        let mut part_names: HashSet<String> = HashSet::new();
         for c in children(node.el, &node.path) {
             if !is(c.el, WSDL_NS, "part") {
                 self.other_child(file, &c)?;
                 continue;
             }
             let part_name = required(c.el, "name", file, &c.path)?;
-            if parts.iter().any(|p| p.name == part_name) {
+            if !part_names.insert(part_name.to_owned()) {
                 return Err(invalid(
                     format!("part `{part_name}` appears twice in message {name}"),
                     file,
@@ -268,6 +279,7 @@ impl Resolver {
                 kind,
             });
         }
+        self.part_names.insert(name.clone(), part_names);
         self.defs
             .messages
             .insert(name.clone(), Message { name, parts });
@@ -279,13 +291,14 @@ impl Resolver {
         let name = QName::new(doc.tns, required(node.el, "name", file, &node.path)?);
         self.claim("port type", &name, file, &node.path)?;
         let mut operations: Vec<Operation> = Vec::new();
+        let mut op_names: HashSet<String> = HashSet::new();
         for c in children(node.el, &node.path) {
             if !is(c.el, WSDL_NS, "operation") {
                 self.other_child(file, &c)?;
                 continue;
             }
             let op = self.operation(doc, &c)?;
-            if operations.iter().any(|o| o.name == op.name) {
+            if !op_names.insert(op.name.clone()) {
                 return Err(unsupported(
                     format!(
                         "overloaded operation `{}` (two operations of one port type share a name)",
@@ -314,6 +327,7 @@ impl Resolver {
         let mut input: Option<OperationMessage> = None;
         let mut output: Option<OperationMessage> = None;
         let mut faults: Vec<OperationMessage> = Vec::new();
+        let mut fault_names: HashSet<&str> = HashSet::new();
         for c in children(node.el, &node.path) {
             let slot = match (ns(c.el), c.el.name.as_str()) {
                 (Some(WSDL_NS), "input") => &mut input,
@@ -338,7 +352,7 @@ impl Resolver {
                 }
                 (Some(WSDL_NS), "fault") => {
                     let fault_name = required(c.el, "name", file, &c.path)?;
-                    if faults.iter().any(|f| f.name.as_deref() == Some(fault_name)) {
+                    if !fault_names.insert(fault_name) {
                         return Err(invalid(
                             format!("fault `{fault_name}` appears twice"),
                             file,
@@ -451,7 +465,9 @@ impl Resolver {
         };
         let type_value = required(node.el, "type", file, &node.path)?;
         let port_type_name = resolve_qname(type_value, node.el, file, &node.path)?;
-        let Some(port_type) = self.defs.port_types.get(&port_type_name).cloned() else {
+        // Taken out of the map while its operations are bound (and put back
+        // below): cloning it for every binding would cost O(bindings x operations).
+        let Some(port_type) = self.defs.port_types.remove(&port_type_name) else {
             let note = Some(format!("binding {name} names it in its type attribute"));
             return Err(unresolved(
                 "port type",
@@ -463,14 +479,28 @@ impl Resolver {
         };
         let style = parse_style(soap_el.el, Style::Document, file, &soap_el.path)?;
         let transport = attr(soap_el.el, "transport").map(str::to_owned);
+        let op_index: HashMap<&str, &Operation> = port_type
+            .operations
+            .iter()
+            .map(|o| (o.name.as_str(), o))
+            .collect();
         let mut operations: Vec<BindingOperation> = Vec::new();
+        let mut bound: HashSet<String> = HashSet::new();
         for c in &kids {
             if std::ptr::eq(c.el, soap_el.el) {
                 continue;
             }
             if is(c.el, WSDL_NS, "operation") {
-                let op = self.binding_operation(doc, c, soap_ns, style, &name, &port_type)?;
-                if operations.iter().any(|o| o.name == op.name) {
+                let op = self.binding_operation(
+                    doc,
+                    c,
+                    soap_ns,
+                    style,
+                    &name,
+                    &port_type.name,
+                    &op_index,
+                )?;
+                if !bound.insert(op.name.clone()) {
                     return Err(invalid(
                         format!("operation `{}` is bound twice", op.name),
                         file,
@@ -488,6 +518,10 @@ impl Resolver {
                 self.other_child(file, c)?;
             }
         }
+        drop(op_index);
+        self.defs
+            .port_types
+            .insert(port_type_name.clone(), port_type);
         self.defs.bindings.insert(
             name.clone(),
             Binding {
@@ -509,15 +543,16 @@ impl Resolver {
         soap_ns: &str,
         binding_style: Style,
         binding: &QName,
-        port_type: &PortType,
+        port_type: &QName,
+        port_type_operations: &HashMap<&str, &Operation>,
     ) -> Result<BindingOperation, Error> {
         let file = doc.file;
         let name = required(node.el, "name", file, &node.path)?;
-        let Some(op) = port_type.operations.iter().find(|o| o.name == name) else {
+        let Some(&op) = port_type_operations.get(name) else {
             return Err(Error::UnknownOperation {
                 binding: binding.to_string(),
                 operation: name.to_owned(),
-                port_type: port_type.name.to_string(),
+                port_type: port_type.to_string(),
                 file: file.to_owned(),
                 path: node.path.clone(),
             });
@@ -527,6 +562,9 @@ impl Resolver {
         let mut input = None;
         let mut output = None;
         let mut faults: Vec<BindingFault> = Vec::new();
+        let declared_faults: HashSet<&str> =
+            op.faults.iter().filter_map(|f| f.name.as_deref()).collect();
+        let mut bound_faults: HashSet<&str> = HashSet::new();
         for c in children(node.el, &node.path) {
             match (ns(c.el), c.el.name.as_str()) {
                 (Some(n), "operation") if n == soap_ns => {
@@ -553,8 +591,7 @@ impl Resolver {
                             &c.path,
                         ));
                     }
-                    let message = self.defs.messages.get(&declared.message).cloned();
-                    let Some(message) = message else {
+                    if !self.defs.messages.contains_key(&declared.message) {
                         return Err(unresolved(
                             "message",
                             &declared.message,
@@ -562,22 +599,18 @@ impl Resolver {
                             &c.path,
                             None,
                         ));
-                    };
-                    *slot = Some(self.binding_message(doc, &c, soap_ns, &message)?);
+                    }
+                    *slot = Some(self.binding_message(doc, &c, soap_ns, &declared.message)?);
                 }
                 (Some(WSDL_NS), "fault") => {
                     let fault_name = required(c.el, "name", file, &c.path)?;
-                    if !op
-                        .faults
-                        .iter()
-                        .any(|f| f.name.as_deref() == Some(fault_name))
-                    {
+                    if !declared_faults.contains(fault_name) {
                         let note = Some(format!(
                             "port type operation `{name}` declares no such fault"
                         ));
                         return Err(unresolved("fault", fault_name, file, &c.path, note));
                     }
-                    if faults.iter().any(|f| f.name == fault_name) {
+                    if !bound_faults.insert(fault_name) {
                         return Err(invalid(
                             format!("fault `{fault_name}` is bound twice"),
                             file,
@@ -665,7 +698,7 @@ impl Resolver {
         doc: &WsdlDoc,
         node: &Child,
         soap_ns: &str,
-        message: &Message,
+        message: &QName,
     ) -> Result<BindingMessage, Error> {
         let file = doc.file;
         let mut body = None;
@@ -683,8 +716,8 @@ impl Resolver {
                     let parts = attr(c.el, "parts")
                         .map(|p| p.split_whitespace().map(str::to_owned).collect::<Vec<_>>());
                     for part in parts.iter().flatten() {
-                        if !message.parts.iter().any(|p| &p.name == part) {
-                            let note = Some(format!("message {} has no such part", message.name));
+                        if !self.has_part(message, part) {
+                            let note = Some(format!("message {message} has no such part"));
                             return Err(unresolved("part", part, file, &c.path, note));
                         }
                     }
@@ -716,10 +749,10 @@ impl Resolver {
         let value = required(node.el, "message", file, &node.path)?;
         let message = resolve_qname(value, node.el, file, &node.path)?;
         let part = required(node.el, "part", file, &node.path)?;
-        let Some(m) = self.defs.messages.get(&message) else {
+        if !self.defs.messages.contains_key(&message) {
             return Err(unresolved("message", &message, file, &node.path, None));
-        };
-        if !m.parts.iter().any(|p| p.name == part) {
+        }
+        if !self.has_part(&message, part) {
             let note = Some(format!("message {message} has no such part"));
             return Err(unresolved("part", part, file, &node.path, note));
         }
@@ -741,13 +774,14 @@ impl Resolver {
         let name = QName::new(doc.tns, required(node.el, "name", file, &node.path)?);
         self.claim("service", &name, file, &node.path)?;
         let mut ports: Vec<Port> = Vec::new();
+        let mut port_names: HashSet<&str> = HashSet::new();
         for c in children(node.el, &node.path) {
             if !is(c.el, WSDL_NS, "port") {
                 self.other_child(file, &c)?;
                 continue;
             }
             let port_name = required(c.el, "name", file, &c.path)?;
-            if ports.iter().any(|p| p.name == port_name) {
+            if !port_names.insert(port_name) {
                 return Err(invalid(
                     format!("port `{port_name}` appears twice"),
                     file,

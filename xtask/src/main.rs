@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod api_diff;
 mod conformance;
 
 /// The project's own IPS WSDL.
@@ -37,6 +38,13 @@ enum Command {
         #[arg(long, default_value = "ips_client::soap")]
         runtime: String,
     },
+    /// Report operations, types and elements added, removed and changed between two WSDLs.
+    ApiDiff {
+        /// The older WSDL.
+        old: PathBuf,
+        /// The newer WSDL.
+        new: PathBuf,
+    },
     /// Check that every declaration of the project's WSDL matches the official WSDL.
     Conformance {
         /// The official WSDL (for example ../shared/ips-wsdl/IpsApi-2014-04-03.wsdl).
@@ -50,6 +58,19 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::ApiDiff { old, new } => {
+            let load = |path: &PathBuf| wsdl::load(path).map_err(|e| eprintln!("error: {e}"));
+            let (Ok(old_defs), Ok(new_defs)) = (load(&old), load(&new)) else {
+                return ExitCode::FAILURE;
+            };
+            let report = api_diff::report(&old_defs, &new_defs);
+            if report.is_empty() {
+                println!("no differences");
+            } else {
+                print!("{report}");
+            }
+            ExitCode::SUCCESS
+        }
         Command::Conformance { official, ours } => {
             let ours = ours.unwrap_or_else(project_wsdl);
             let load = |path: &PathBuf| wsdl::load(path).map_err(|e| eprintln!("error: {e}"));

@@ -942,6 +942,184 @@ pub mod jobs {
                 .await
         }
     }
+    /// Serves port type `{urn:example:jobs:wsdl}JobsPort`: implement the operations you need; the others answer a `NotImplemented` fault.
+    pub trait JobsPortService: Send + Sync {
+        /// Called with the decoded header blocks before every operation;
+        /// an error is sent back instead of calling the operation.
+        fn check_headers(
+            &self,
+            operation: &'static str,
+            headers: &Headers,
+        ) -> impl std::future::Future<
+            Output = Result<(), rt::ServiceError<Fault>>,
+        > + Send {
+            let _ = (operation, headers);
+            async { Ok(()) }
+        }
+        /// Queues a job and returns its handle.
+        /// Operation `submitJob`.
+        fn submit_job(
+            &self,
+            headers: &Headers,
+            request: SubmitJob,
+        ) -> impl std::future::Future<
+            Output = Result<SubmitJobResponse, rt::ServiceError<Fault>>,
+        > + Send {
+            let _ = (headers, request);
+            async { Err(rt::ServiceError::NotImplemented) }
+        }
+        /// Operation `listJobs`.
+        fn list_jobs(
+            &self,
+            headers: &Headers,
+        ) -> impl std::future::Future<
+            Output = Result<ListJobsResponse, rt::ServiceError<Fault>>,
+        > + Send {
+            let _ = (headers,);
+            async { Err(rt::ServiceError::NotImplemented) }
+        }
+    }
+    /// Decodes a request envelope, routes it by its body element to `service`,
+    /// and encodes the response or fault. `action` is the SOAP action the
+    /// request carried (`SOAPAction` header, or the SOAP 1.2 `action`
+    /// media-type parameter), checked when present.
+    pub async fn dispatch_jobs_port<S: JobsPortService + ?Sized>(
+        service: &S,
+        request: &[u8],
+        action: Option<&str>,
+        limits: &rt::Limits,
+    ) -> rt::Dispatched {
+        let envelope = match rt::RequestEnvelope::parse(request, limits) {
+            Ok(envelope) => envelope,
+            Err(error) => {
+                return rt::service::decode_error_reply(
+                    rt::SoapVersion::Soap11,
+                    None,
+                    &error,
+                );
+            }
+        };
+        let version = envelope.version;
+        let mut headers = Headers::default();
+        match envelope.header(Headers::SESSION) {
+            Ok(value) => headers.session = value,
+            Err(error) => return rt::service::decode_error_reply(version, None, &error),
+        }
+        let Some((namespace, local)) = envelope.body_name() else {
+            return rt::service::fault_reply(
+                version,
+                None,
+                rt::FaultCode::Client,
+                "the SOAP body is empty",
+                None,
+            );
+        };
+        let body = rt::XmlName::new(namespace.as_deref(), &local);
+        if body == rt::XmlName::new(Some(NS_JOBS), "submitJob") {
+            let op = &operations::SUBMIT_JOB;
+            let declared = op.binding(version).and_then(|b| b.soap_action);
+            if !rt::service::action_matches(action, declared) {
+                return rt::service::fault_reply(
+                    version,
+                    Some(op.name),
+                    rt::FaultCode::Client,
+                    &format!(
+                        "the SOAP action {:?} does not match operation {}", action
+                        .unwrap_or(""), op.name
+                    ),
+                    None,
+                );
+            }
+            let request: SubmitJob = match envelope.body(body) {
+                Ok(value) => value,
+                Err(error) => {
+                    return rt::service::decode_error_reply(
+                        version,
+                        Some(op.name),
+                        &error,
+                    );
+                }
+            };
+            if let Err(error) = service.check_headers(op.name, &headers).await {
+                return rt::service::service_error_reply(
+                    version,
+                    op.name,
+                    error,
+                    Fault::detail,
+                );
+            }
+            return match service.submit_job(&headers, request).await {
+                Ok(response) => {
+                    rt::service::reply(
+                        version,
+                        op.name,
+                        rt::XmlName::new(Some(NS_JOBS), "submitJobResponse"),
+                        &response,
+                    )
+                }
+                Err(error) => {
+                    rt::service::service_error_reply(
+                        version,
+                        op.name,
+                        error,
+                        Fault::detail,
+                    )
+                }
+            };
+        }
+        if body == rt::XmlName::new(Some(NS_JOBS), "listJobs") {
+            let op = &operations::LIST_JOBS;
+            let declared = op.binding(version).and_then(|b| b.soap_action);
+            if !rt::service::action_matches(action, declared) {
+                return rt::service::fault_reply(
+                    version,
+                    Some(op.name),
+                    rt::FaultCode::Client,
+                    &format!(
+                        "the SOAP action {:?} does not match operation {}", action
+                        .unwrap_or(""), op.name
+                    ),
+                    None,
+                );
+            }
+            if let Err(error) = envelope.body::<ListJobs>(body) {
+                return rt::service::decode_error_reply(version, Some(op.name), &error);
+            }
+            if let Err(error) = service.check_headers(op.name, &headers).await {
+                return rt::service::service_error_reply(
+                    version,
+                    op.name,
+                    error,
+                    Fault::detail,
+                );
+            }
+            return match service.list_jobs(&headers).await {
+                Ok(response) => {
+                    rt::service::reply(
+                        version,
+                        op.name,
+                        rt::XmlName::new(Some(NS_JOBS), "listJobsResponse"),
+                        &response,
+                    )
+                }
+                Err(error) => {
+                    rt::service::service_error_reply(
+                        version,
+                        op.name,
+                        error,
+                        Fault::detail,
+                    )
+                }
+            };
+        }
+        rt::service::fault_reply(
+            version,
+            None,
+            rt::FaultCode::Client,
+            &format!("no operation takes a {body} element"),
+            None,
+        )
+    }
     /// Static descriptions of each operation as bound in the WSDL.
     pub mod operations {
         use super::*;
@@ -958,6 +1136,7 @@ pub mod jobs {
                     soap_action: Some("urn:example:jobs#submitJob"),
                 },
             ],
+            request: &[rt::XmlName::new(Some(NS_JOBS), "submitJob")],
             response: Some(rt::XmlName::new(Some(NS_JOBS), "submitJobResponse")),
         };
         /// `listJobs`
@@ -969,6 +1148,7 @@ pub mod jobs {
                     soap_action: Some(""),
                 },
             ],
+            request: &[rt::XmlName::new(Some(NS_JOBS), "listJobs")],
             response: Some(rt::XmlName::new(Some(NS_JOBS), "listJobsResponse")),
         };
     }

@@ -28,8 +28,17 @@ pub struct OperationBinding {
 pub struct Operation {
     pub name: &'static str,
     pub bindings: &'static [OperationBinding],
+    /// The request body elements, in message order.
+    pub request: &'static [XmlName<'static>],
     /// The response element; `None` for one-way operations.
     pub response: Option<XmlName<'static>>,
+}
+
+impl Operation {
+    /// The binding of this operation for `version`, if it has one.
+    pub fn binding(&self, version: SoapVersion) -> Option<&OperationBinding> {
+        self.bindings.iter().find(|b| b.version == version)
+    }
 }
 
 /// One call: generated code fills this in.

@@ -9,6 +9,7 @@ pub mod envelope;
 pub mod error;
 #[cfg(feature = "mock")]
 pub mod server;
+pub mod service;
 pub mod values;
 pub mod xml;
 
@@ -18,6 +19,7 @@ pub use envelope::{
     RequestEnvelope, SoapFault, SoapVersion,
 };
 pub use error::Error;
+pub use service::{Dispatched, ServiceError};
 pub use values::DateTime;
 pub use xml::{
     DecodeError, DecodeErrorKind, EncodeError, Limits, Start, XmlDecode, XmlEncode, XmlName,
