@@ -254,7 +254,11 @@ impl IpsClientBuilder {
         if let Some(credentials) = &self.credentials {
             transport = transport.redact(credentials.secret());
         }
-        let mut header = AuthHeader::new(self.app_name, self.app_version);
+        // `.into()` fits both schema versions: 2014-04-03 requires appName and
+        // appVersion (String), 2013-02-15 leaves them optional (Option<String>).
+        let mut header = AuthHeader::default();
+        header.app_name = self.app_name.into();
+        header.app_version = self.app_version.into();
         match self.credentials {
             Some(Credentials::Password { user, password }) => {
                 header.user = Some(user);

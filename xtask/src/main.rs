@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 
 mod api_diff;
 mod conformance;
+mod corpus;
 
 /// The project's own IPS WSDL.
 fn project_wsdl() -> PathBuf {
@@ -44,6 +45,23 @@ enum Command {
         old: PathBuf,
         /// The newer WSDL.
         new: PathBuf,
+    },
+    /// Load, generate and compile every entry of a WSDL corpus (`<dir>/MANIFEST.tsv`).
+    Corpus {
+        /// The corpus directory (for example ../shared/wsdl-corpus).
+        dir: PathBuf,
+        /// Fail unless at least this percentage of the SOAP entries pass.
+        #[arg(long)]
+        min_pass_rate: Option<f64>,
+        /// Only entries whose name contains this (repeatable).
+        #[arg(long)]
+        only: Vec<String>,
+        /// Load and generate only, without `cargo check`.
+        #[arg(long)]
+        no_check: bool,
+        /// Scratch directory for the generated crates and their shared target directory.
+        #[arg(long)]
+        scratch: Option<PathBuf>,
     },
     /// Check that every declaration of the project's WSDL matches the official WSDL.
     Conformance {
@@ -104,6 +122,24 @@ fn main() -> ExitCode {
                 );
                 ExitCode::FAILURE
             }
+        }
+        Command::Corpus {
+            dir,
+            min_pass_rate,
+            only,
+            no_check,
+            scratch,
+        } => {
+            let scratch = scratch.unwrap_or_else(|| {
+                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/corpus-scratch")
+            });
+            let options = corpus::Options {
+                dir,
+                scratch,
+                only,
+                no_check,
+            };
+            corpus::run(&options, min_pass_rate)
         }
         Command::Generate {
             wsdl,
