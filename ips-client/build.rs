@@ -44,6 +44,7 @@ fn main() -> ExitCode {
         .module_name("ips_api")
         .runtime_path("crate::soap")
         .server(true)
+        .samples(std::env::var_os("CARGO_FEATURE_SAMPLES").is_some())
         .generate();
     match result {
         Ok(_) => ExitCode::SUCCESS,

@@ -143,7 +143,7 @@ fn decode_child(cx: &Cx, ty: &TypeUse) -> TokenStream {
     }
 }
 
-pub fn emit(plan: &Plan, cx: &Cx, server: bool) -> TokenStream {
+pub fn emit(plan: &Plan, cx: &Cx, server: bool, samples: bool) -> TokenStream {
     let types = plan.types.iter().map(|item| match item {
         TypeItem::Struct(s) => emit_struct(s, cx),
         TypeItem::Enum(e) => emit_enum(e, cx),
@@ -158,6 +158,7 @@ pub fn emit(plan: &Plan, cx: &Cx, server: bool) -> TokenStream {
         .iter()
         .filter(|_| server)
         .map(|c| crate::emit_server::emit_service(plan, c, cx));
+    let samples = samples.then(|| crate::emit_samples::emit_samples(plan, cx));
     let endpoints = emit_endpoints(plan);
     let descriptors = plan
         .clients
@@ -177,6 +178,7 @@ pub fn emit(plan: &Plan, cx: &Cx, server: bool) -> TokenStream {
         #endpoints
         #(#clients)*
         #(#services)*
+        #samples
         /// Static descriptions of each operation as bound in the WSDL.
         pub mod operations {
             use super::*;

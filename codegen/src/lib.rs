@@ -19,6 +19,7 @@
 //! and in the crate: `include!(concat!(env!("OUT_DIR"), "/service.rs"));`.
 
 mod emit;
+mod emit_samples;
 mod emit_server;
 mod names;
 pub mod plan;
@@ -43,6 +44,9 @@ pub struct Options {
     /// Also generate, per port type, a service trait and a dispatcher (for
     /// mock servers and tests).
     pub server: bool,
+    /// Also generate `Sample` impls for every type and, per port type, a
+    /// sample service and a driver that calls every operation (implies `server`).
+    pub samples: bool,
 }
 
 impl Default for Options {
@@ -52,6 +56,7 @@ impl Default for Options {
             runtime_path: "ips_client::soap".to_owned(),
             sensitive_fields: ["password", "accessToken"].map(str::to_owned).into(),
             server: false,
+            samples: false,
         }
     }
 }
@@ -158,13 +163,13 @@ pub fn generate_source(defs: &wsdl::Definitions, options: &Options) -> Result<Ge
     let rt = runtime_tokens(options)?;
     let plan = plan::plan(defs, options)?;
     let cx = emit::Cx::new(&plan);
-    if options.server && !plan.faults.iter().all(|f| !f.ty.rust.is_simple()) {
+    if (options.server || options.samples) && !plan.faults.iter().all(|f| !f.ty.rust.is_simple()) {
         return Err(Error::unsupported(
             "server generation with a fault whose detail is a simple type",
             "the service's fault messages",
         ));
     }
-    let body = emit::emit(&plan, &cx, options.server);
+    let body = emit::emit(&plan, &cx, options.server || options.samples, options.samples);
     let doc = plan
         .documentation
         .as_deref()
@@ -267,6 +272,13 @@ impl Builder {
     /// Also generate a service trait and dispatcher per port type.
     pub fn server(mut self, on: bool) -> Self {
         self.options.server = on;
+        self
+    }
+
+    /// Also generate sample values, a sample service and an every-operation
+    /// driver (for round-trip tests; implies [`server`](Self::server)).
+    pub fn samples(mut self, on: bool) -> Self {
+        self.options.samples = on;
         self
     }
 

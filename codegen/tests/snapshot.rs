@@ -18,6 +18,7 @@ fn generate(name: &str) -> String {
         runtime_path: "ips_client::soap".to_owned(),
         sensitive_fields: ["token".to_owned()].into(),
         server: true,
+        samples: true,
     };
     codegen::generate_source(&defs, &options)
         .unwrap_or_else(|e| panic!("generating {name}: {e}"))

@@ -1120,6 +1120,174 @@ pub mod jobs {
             None,
         )
     }
+    /// Sample values and a sample service, for round-trip tests.
+    pub mod samples {
+        use super::*;
+        impl rt::sample::Sample for Job {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                let _ = &gen;
+                Self {
+                    id: rt::sample::sample(gen),
+                    revision: gen.nest(|gen| rt::sample::sample(gen)),
+                    name: rt::sample::sample(gen),
+                    state: rt::sample::sample(gen),
+                    priority: gen.nest(|gen| rt::sample::sample(gen)),
+                    weight: gen.nest(|gen| rt::sample::sample(gen)),
+                    tag: gen.many_with(|gen| rt::sample::sample(gen)),
+                    parent: gen.nest(|gen| Box::new(rt::sample::sample(gen))),
+                    type_: gen.nest(|gen| rt::sample::sample(gen)),
+                    limits: gen.nest(|gen| rt::sample::sample(gen)),
+                    other_attributes: Vec::new(),
+                }
+            }
+        }
+        impl rt::sample::Sample for JobFault {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                let _ = &gen;
+                Self {
+                    code: rt::sample::sample(gen),
+                    reason: rt::sample::sample(gen),
+                }
+            }
+        }
+        impl rt::sample::Sample for JobLimits {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                let _ = &gen;
+                Self {
+                    max_seconds: rt::sample::sample(gen),
+                    retry: gen.nest(|gen| rt::sample::sample(gen)),
+                }
+            }
+        }
+        impl rt::sample::Sample for JobState {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                gen.pick(&[JobState::Queued, JobState::Running, JobState::Done])
+                    .unwrap_or_default()
+            }
+        }
+        impl rt::sample::Sample for ListJobs {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                let _ = &gen;
+                Self {}
+            }
+        }
+        impl rt::sample::Sample for ListJobsResponse {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                let _ = &gen;
+                Self {
+                    job: gen.many_with(|gen| rt::sample::sample(gen)),
+                }
+            }
+        }
+        impl rt::sample::Sample for Session {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                let _ = &gen;
+                Self {
+                    token: rt::sample::sample(gen),
+                }
+            }
+        }
+        impl rt::sample::Sample for SubmitJob {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                let _ = &gen;
+                Self {
+                    job: rt::sample::sample(gen),
+                }
+            }
+        }
+        impl rt::sample::Sample for SubmitJobResponse {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                let _ = &gen;
+                Self {
+                    job_handle: rt::sample::sample(gen),
+                }
+            }
+        }
+        /// Answers every operation with its sample response, after checking
+        /// that the request equals its sample request.
+        #[derive(Debug, Clone, Copy, Default)]
+        pub struct SampleJobsPortService;
+        impl JobsPortService for SampleJobsPortService {
+            async fn submit_job(
+                &self,
+                _headers: &Headers,
+                request: SubmitJob,
+            ) -> Result<SubmitJobResponse, rt::ServiceError<Fault>> {
+                let expected: SubmitJob = rt::sample::sample(
+                    &mut rt::sample::Gen::new("submitJob/request"),
+                );
+                if request != expected {
+                    return Err(rt::ServiceError::Soap {
+                        code: rt::FaultCode::Client,
+                        reason: format!(
+                            "{}: the request that arrived differs from the one sent:\n{:?}\nsent:\n{:?}",
+                            "submitJob", request, expected
+                        ),
+                    });
+                }
+                Ok(rt::sample::sample(&mut rt::sample::Gen::new("submitJob/response")))
+            }
+            async fn list_jobs(
+                &self,
+                _headers: &Headers,
+            ) -> Result<ListJobsResponse, rt::ServiceError<Fault>> {
+                Ok(rt::sample::sample(&mut rt::sample::Gen::new("listJobs/response")))
+            }
+        }
+        /// Calls every operation the dispatcher can route with its sample
+        /// request and checks the response against its sample response.
+        pub async fn call_every_operation_jobs_port(
+            client: &JobsPortClient,
+        ) -> Vec<(&'static str, Result<(), String>)> {
+            let mut outcomes = Vec::new();
+            {
+                let request: SubmitJob = rt::sample::sample(
+                    &mut rt::sample::Gen::new("submitJob/request"),
+                );
+                let outcome = match client.submit_job(&request).await {
+                    Ok(response) => {
+                        let expected: SubmitJobResponse = rt::sample::sample(
+                            &mut rt::sample::Gen::new("submitJob/response"),
+                        );
+                        if response == expected {
+                            Ok(())
+                        } else {
+                            Err(
+                                format!(
+                                    "the response that arrived differs from the one sent:\n{:?}\nsent:\n{:?}",
+                                    response, expected
+                                ),
+                            )
+                        }
+                    }
+                    Err(error) => Err(error.to_string()),
+                };
+                outcomes.push(("submitJob", outcome));
+            }
+            {
+                let outcome = match client.list_jobs().await {
+                    Ok(response) => {
+                        let expected: ListJobsResponse = rt::sample::sample(
+                            &mut rt::sample::Gen::new("listJobs/response"),
+                        );
+                        if response == expected {
+                            Ok(())
+                        } else {
+                            Err(
+                                format!(
+                                    "the response that arrived differs from the one sent:\n{:?}\nsent:\n{:?}",
+                                    response, expected
+                                ),
+                            )
+                        }
+                    }
+                    Err(error) => Err(error.to_string()),
+                };
+                outcomes.push(("listJobs", outcome));
+            }
+            outcomes
+        }
+    }
     /// Static descriptions of each operation as bound in the WSDL.
     pub mod operations {
         use super::*;

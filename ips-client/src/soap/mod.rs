@@ -9,6 +9,7 @@ pub mod envelope;
 pub mod error;
 #[cfg(feature = "mock")]
 pub mod server;
+pub mod sample;
 pub mod service;
 pub mod values;
 pub mod xml;

@@ -1,0 +1,206 @@
+//! Emit, test support: `Sample` impls for every generated type, and per
+//! port type a service that answers every operation with sample values and
+//! a driver that calls every operation with them. Together they round-trip
+//! every field of every request and response through the real wire format.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::emit::{base_type, ident, Cx};
+use crate::plan::{ClientPlan, EnumPlan, Occurs, Plan, RustType, StructPlan, TypeItem, TypeUse};
+
+/// An expression producing a sample of `ty` from the generator `gen`.
+fn sample_expr(cx: &Cx, ty: &TypeUse) -> TokenStream {
+    let rt = &cx.rt;
+    let value = match &ty.rust {
+        RustType::Array { item, .. } => {
+            let item = sample_expr(cx, item);
+            quote! { gen.many_with(|gen| #item) }
+        }
+        _ => quote! { #rt::sample::sample(gen) },
+    };
+    if ty.boxed {
+        quote! { Box::new(#value) }
+    } else {
+        value
+    }
+}
+
+fn emit_struct_sample(cx: &Cx, s: &StructPlan) -> TokenStream {
+    let rt = &cx.rt;
+    let name = ident(&s.name);
+    let attrs = s.attributes.iter().map(|a| {
+        let fid = ident(&a.name);
+        let value = sample_expr(cx, &a.ty);
+        if a.required {
+            quote! { #fid: #value, }
+        } else {
+            quote! { #fid: gen.nest(|gen| #value), }
+        }
+    });
+    let fields = s.fields.iter().map(|f| {
+        let fid = ident(&f.name);
+        let value = sample_expr(cx, &f.ty);
+        match f.occurs {
+            Occurs::Required => quote! { #fid: #value, },
+            Occurs::Optional => quote! { #fid: gen.nest(|gen| #value), },
+            Occurs::Many => quote! { #fid: gen.many_with(|gen| #value), },
+        }
+    });
+    let any = s.any_attribute.as_ref().map(|n| {
+        let fid = ident(n);
+        quote! { #fid: Vec::new(), }
+    });
+    quote! {
+        impl #rt::sample::Sample for #name {
+            fn sample(gen: &mut #rt::sample::Gen) -> Self {
+                let _ = &gen;
+                Self { #(#attrs)* #(#fields)* #any }
+            }
+        }
+    }
+}
+
+fn emit_enum_sample(cx: &Cx, e: &EnumPlan) -> TokenStream {
+    let rt = &cx.rt;
+    let name = ident(&e.name);
+    let variants = e.variants.iter().map(|(v, _)| {
+        let v = ident(v);
+        quote! { #name::#v }
+    });
+    quote! {
+        impl #rt::sample::Sample for #name {
+            fn sample(gen: &mut #rt::sample::Gen) -> Self {
+                gen.pick(&[#(#variants),*]).unwrap_or_default()
+            }
+        }
+    }
+}
+
+fn emit_client_samples(plan: &Plan, client: &ClientPlan, cx: &Cx) -> TokenStream {
+    let rt = &cx.rt;
+    let trait_name = ident(&client.service_trait);
+    let client_name = ident(&client.name);
+    let service = format_ident!("Sample{}", client.service_trait);
+    let driver = format_ident!("call_every_operation_{}", client.dispatch_fn.trim_start_matches("dispatch_"));
+    let headers_struct = ident(&plan.headers_struct);
+    let fault = ident(&plan.fault_enum);
+    let routed: Vec<_> = client.operations.iter().filter(|op| op.input.len() == 1).collect();
+
+    let methods = routed.iter().map(|op| {
+        let method = format_ident!("{}", op.method);
+        let name = &op.xml_name;
+        let part = &op.input[0];
+        let request_seed = format!("{}/request", op.xml_name);
+        let response_seed = format!("{}/response", op.xml_name);
+        let (param, check) = if part.empty {
+            (quote! {}, quote! {})
+        } else {
+            let ty = base_type(&part.ty);
+            (
+                quote! { request: #ty },
+                quote! {
+                    let expected: #ty = #rt::sample::sample(&mut #rt::sample::Gen::new(#request_seed));
+                    if request != expected {
+                        return Err(#rt::ServiceError::Soap {
+                            code: #rt::FaultCode::Client,
+                            reason: format!("{}: the request that arrived differs from the one sent:\n{:?}\nsent:\n{:?}", #name, request, expected),
+                        });
+                    }
+                },
+            )
+        };
+        let (ret, answer) = match &op.output {
+            Some(out) if !out.empty => {
+                let ty = base_type(&out.ty);
+                (quote! { #ty }, quote! { Ok(#rt::sample::sample(&mut #rt::sample::Gen::new(#response_seed))) })
+            }
+            _ => (quote! { () }, quote! { Ok(()) }),
+        };
+        quote! {
+            async fn #method(&self, _headers: &#headers_struct, #param) -> Result<#ret, #rt::ServiceError<#fault>> {
+                #check
+                #answer
+            }
+        }
+    });
+
+    let calls = routed.iter().map(|op| {
+        let method = format_ident!("{}", op.method);
+        let name = &op.xml_name;
+        let part = &op.input[0];
+        let request_seed = format!("{}/request", op.xml_name);
+        let response_seed = format!("{}/response", op.xml_name);
+        let (prepare, call) = if part.empty {
+            (quote! {}, quote! { client.#method().await })
+        } else {
+            let ty = base_type(&part.ty);
+            (
+                quote! { let request: #ty = #rt::sample::sample(&mut #rt::sample::Gen::new(#request_seed)); },
+                quote! { client.#method(&request).await },
+            )
+        };
+        let check = match &op.output {
+            Some(out) if !out.empty => {
+                let ty = base_type(&out.ty);
+                quote! {
+                    Ok(response) => {
+                        let expected: #ty = #rt::sample::sample(&mut #rt::sample::Gen::new(#response_seed));
+                        if response == expected {
+                            Ok(())
+                        } else {
+                            Err(format!("the response that arrived differs from the one sent:\n{:?}\nsent:\n{:?}", response, expected))
+                        }
+                    }
+                }
+            }
+            _ => quote! { Ok(()) => Ok(()), },
+        };
+        quote! {
+            {
+                #prepare
+                let outcome = match #call {
+                    #check
+                    Err(error) => Err(error.to_string()),
+                };
+                outcomes.push((#name, outcome));
+            }
+        }
+    });
+
+    quote! {
+        /// Answers every operation with its sample response, after checking
+        /// that the request equals its sample request.
+        #[derive(Debug, Clone, Copy, Default)]
+        pub struct #service;
+
+        impl #trait_name for #service {
+            #(#methods)*
+        }
+
+        /// Calls every operation the dispatcher can route with its sample
+        /// request and checks the response against its sample response.
+        pub async fn #driver(client: &#client_name) -> Vec<(&'static str, Result<(), String>)> {
+            let mut outcomes = Vec::new();
+            #(#calls)*
+            outcomes
+        }
+    }
+}
+
+pub fn emit_samples(plan: &Plan, cx: &Cx) -> TokenStream {
+    let impls = plan.types.iter().map(|item| match item {
+        TypeItem::Struct(s) => emit_struct_sample(cx, s),
+        TypeItem::Enum(e) => emit_enum_sample(cx, e),
+        TypeItem::Alias(_) | TypeItem::Array(_) => TokenStream::new(),
+    });
+    let clients = plan.clients.iter().map(|c| emit_client_samples(plan, c, cx));
+    quote! {
+        /// Sample values and a sample service, for round-trip tests.
+        pub mod samples {
+            use super::*;
+            #(#impls)*
+            #(#clients)*
+        }
+    }
+}
