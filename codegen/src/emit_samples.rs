@@ -82,10 +82,17 @@ fn emit_client_samples(plan: &Plan, client: &ClientPlan, cx: &Cx) -> TokenStream
     let trait_name = ident(&client.service_trait);
     let client_name = ident(&client.name);
     let service = format_ident!("Sample{}", client.service_trait);
-    let driver = format_ident!("call_every_operation_{}", client.dispatch_fn.trim_start_matches("dispatch_"));
+    let driver = format_ident!(
+        "call_every_operation_{}",
+        client.dispatch_fn.trim_start_matches("dispatch_")
+    );
     let headers_struct = ident(&plan.headers_struct);
     let fault = ident(&plan.fault_enum);
-    let routed: Vec<_> = client.operations.iter().filter(|op| op.input.len() == 1).collect();
+    let routed: Vec<_> = client
+        .operations
+        .iter()
+        .filter(|op| op.input.len() == 1)
+        .collect();
 
     let methods = routed.iter().map(|op| {
         let method = format_ident!("{}", op.method);
@@ -194,7 +201,10 @@ pub fn emit_samples(plan: &Plan, cx: &Cx) -> TokenStream {
         TypeItem::Enum(e) => emit_enum_sample(cx, e),
         TypeItem::Alias(_) | TypeItem::Array(_) => TokenStream::new(),
     });
-    let clients = plan.clients.iter().map(|c| emit_client_samples(plan, c, cx));
+    let clients = plan
+        .clients
+        .iter()
+        .map(|c| emit_client_samples(plan, c, cx));
     quote! {
         /// Sample values and a sample service, for round-trip tests.
         pub mod samples {

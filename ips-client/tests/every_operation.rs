@@ -21,11 +21,15 @@ struct SampleHandler {
 
 impl Handler for SampleHandler {
     async fn handle(&self, request: HttpRequest) -> Reaction {
-        let action = request
-            .header("soapaction")
-            .or_else(|| request.header("content-type").and_then(action_from_content_type));
+        let action = request.header("soapaction").or_else(|| {
+            request
+                .header("content-type")
+                .and_then(action_from_content_type)
+        });
         let service = samples::SampleIpsApiPortTypeService;
-        let dispatched = api::dispatch_ips_api_port_type(&service, &request.body, action, &Limits::default()).await;
+        let dispatched =
+            api::dispatch_ips_api_port_type(&service, &request.body, action, &Limits::default())
+                .await;
         if let Ok(mut exchanged) = self.exchanged.lock() {
             exchanged.push((
                 dispatched.operation,
@@ -34,7 +38,11 @@ impl Handler for SampleHandler {
                 dispatched.body.clone(),
             ));
         }
-        Reaction::Respond(HttpResponse::xml(dispatched.status, dispatched.version, dispatched.body))
+        Reaction::Respond(HttpResponse::xml(
+            dispatched.status,
+            dispatched.version,
+            dispatched.body,
+        ))
     }
 }
 
@@ -70,11 +78,23 @@ async fn round_trip(version: SoapVersion) {
         .iter()
         .filter_map(|(name, outcome)| outcome.as_ref().err().map(|e| format!("{name}: {e}")))
         .collect();
-    assert!(failures.is_empty(), "{} operations failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} operations failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 
-    let mut called: Vec<String> = outcomes.iter().map(|(name, _)| (*name).to_owned()).collect();
+    let mut called: Vec<String> = outcomes
+        .iter()
+        .map(|(name, _)| (*name).to_owned())
+        .collect();
     called.sort();
-    assert_eq!(called, wsdl_operations(), "every operation of the WSDL is exercised");
+    assert_eq!(
+        called,
+        wsdl_operations(),
+        "every operation of the WSDL is exercised"
+    );
 
     // The bodies were real: every exchange was routed to its operation and
     // carried data both ways.
@@ -103,9 +123,30 @@ fn dump_bodies(exchanged: &[(Option<&'static str>, u16, Vec<u8>, Vec<u8>)], vers
     };
     for (operation, _, request, response) in exchanged {
         let name = operation.unwrap_or("unrouted");
-        std::fs::write(dir.join(format!("{name}.{tag}.request.xml")), request).expect("write");
-        std::fs::write(dir.join(format!("{name}.{tag}.response.xml")), response).expect("write");
+        for (kind, envelope) in [("request", request), ("response", response)] {
+            let payload = body_payload(envelope);
+            std::fs::write(dir.join(format!("{name}.{tag}.{kind}.xml")), payload).expect("write");
+        }
     }
+}
+
+/// The element inside the SOAP Body, as a standalone document.
+fn body_payload(envelope: &[u8]) -> String {
+    use ips_client::soap::XmlReader;
+    let mut reader = XmlReader::new(envelope, &Limits::default());
+    reader.root().expect("Envelope");
+    while let Some(child) = reader.next_child().expect("envelope child") {
+        if child.local != "Body" {
+            reader.skip_element().expect("header");
+            continue;
+        }
+        let payload = reader
+            .next_child()
+            .expect("body child")
+            .expect("a body element");
+        return reader.read_element_xml(&payload).expect("payload");
+    }
+    panic!("no SOAP Body")
 }
 
 #[tokio::test]

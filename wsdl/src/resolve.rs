@@ -536,6 +536,8 @@ impl Resolver {
         Ok(())
     }
 
+    // Each argument is one piece of the enclosing binding's context.
+    #[allow(clippy::too_many_arguments)]
     fn binding_operation(
         &mut self,
         doc: &WsdlDoc,

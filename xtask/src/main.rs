@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 mod api_diff;
 mod conformance;
 mod corpus;
+mod schemas;
 
 /// The project's own IPS WSDL.
 fn project_wsdl() -> PathBuf {
@@ -26,6 +27,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Write a WSDL's inline schemas to .xsd files (and all.xsd importing them).
+    ExtractSchemas {
+        /// The WSDL.
+        wsdl: PathBuf,
+        /// Where the .xsd files go.
+        out_dir: PathBuf,
+    },
     /// Generate Rust from a WSDL, through the same code path as build scripts.
     Generate {
         /// The WSDL entry point.
@@ -76,6 +84,18 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::ExtractSchemas { wsdl, out_dir } => match schemas::extract(&wsdl, &out_dir) {
+            Ok(files) => {
+                for file in files {
+                    println!("wrote {}", out_dir.join(file).display());
+                }
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::FAILURE
+            }
+        },
         Command::ApiDiff { old, new } => {
             let load = |path: &PathBuf| wsdl::load(path).map_err(|e| eprintln!("error: {e}"));
             let (Ok(old_defs), Ok(new_defs)) = (load(&old), load(&new)) else {
