@@ -27,57 +27,17 @@ fn type_label(ty: &TypeRef) -> String {
     }
 }
 
-/// The element fields of a content model, nested groups flattened.
-fn particle_fields(particles: &[wsdl::Particle], out: &mut Vec<(String, Field)>) {
-    for p in particles {
-        let max = p
-            .max_occurs
-            .map_or("unbounded".to_owned(), |m| m.to_string());
-        match &p.term {
-            Term::Element(e) => out.push((
-                e.name.local.clone(),
-                Field {
-                    ty: type_label(&e.ty),
-                    occurs: format!(
-                        "[{}..{}]{}",
-                        p.min_occurs,
-                        max,
-                        if e.nillable { " nillable" } else { "" }
-                    ),
-                },
-            )),
-            Term::Group(g) => particle_fields(&g.particles, out),
-            Term::Any(w) => out.push((
-                format!("(any {})", w.namespace),
-                Field {
-                    ty: "xs:any".to_owned(),
-                    occurs: format!("[{}..{}]", p.min_occurs, max),
-                },
-            )),
-        }
-    }
-}
-
 /// Fields of a type in document order: `name -> (type, occurrence)`.
 fn fields(def: &TypeDef) -> Vec<(String, Field)> {
     match def {
         TypeDef::Simple(simple) => {
-            let ty = match &simple.kind {
-                wsdl::SimpleKind::Restriction {
-                    base, enumerations, ..
-                } => {
-                    let mut ty = type_label(&TypeRef::Named(base.clone()));
-                    if !enumerations.is_empty() {
-                        let _ = write!(ty, " one of {}", enumerations.join("|"));
-                    }
-                    ty
-                }
-                wsdl::SimpleKind::List { item } => format!("list of {}", type_label(item)),
-                wsdl::SimpleKind::Union { members } => format!(
-                    "union of {}",
-                    members.iter().map(type_label).collect::<Vec<_>>().join("|")
-                ),
-            };
+            let wsdl::SimpleKind::Restriction {
+                base, enumerations, ..
+            } = &simple.kind;
+            let mut ty = type_label(&TypeRef::Named(base.clone()));
+            if !enumerations.is_empty() {
+                let _ = write!(ty, " one of {}", enumerations.join("|"));
+            }
             vec![(
                 "(type)".to_owned(),
                 Field {
@@ -87,26 +47,29 @@ fn fields(def: &TypeDef) -> Vec<(String, Field)> {
             )]
         }
         TypeDef::Complex(complex) => {
-            let mut out: Vec<(String, Field)> = Vec::new();
-            if let Some(d) = &complex.derivation {
-                out.push((
-                    "(base)".to_owned(),
-                    Field {
-                        ty: format!("{:?} of {}", d.method, d.base.local),
-                        occurs: String::new(),
-                    },
-                ));
-            }
-            match &complex.content {
-                Content::Elements(group) => particle_fields(&group.particles, &mut out),
-                Content::Simple(ty) => out.push((
-                    "(value)".to_owned(),
-                    Field {
-                        ty: type_label(ty),
-                        occurs: String::new(),
-                    },
-                )),
-            }
+            let Content::Elements(group) = &complex.content;
+            let mut out: Vec<(String, Field)> = group
+                .particles
+                .iter()
+                .map(|p| {
+                    let Term::Element(e) = &p.term;
+                    let max = p
+                        .max_occurs
+                        .map_or("unbounded".to_owned(), |m| m.to_string());
+                    (
+                        e.name.local.clone(),
+                        Field {
+                            ty: type_label(&e.ty),
+                            occurs: format!(
+                                "[{}..{}]{}",
+                                p.min_occurs,
+                                max,
+                                if e.nillable { " nillable" } else { "" }
+                            ),
+                        },
+                    )
+                })
+                .collect();
             out.extend(complex.attributes.iter().map(|a| {
                 (
                     format!("@{}", a.name.local),
