@@ -9,13 +9,39 @@ use quote::{format_ident, quote};
 use crate::emit::{base_type, ident, Cx};
 use crate::plan::{ClientPlan, EnumPlan, Occurs, Plan, RustType, StructPlan, TypeItem, TypeUse};
 
+/// Complex values and lists nest, and use up depth; simple values do not,
+/// so values at the depth limit still have every simple field set.
+fn nests(ty: &TypeUse) -> bool {
+    matches!(ty.rust, RustType::Complex(_) | RustType::Array { .. })
+}
+
+/// The sample of a field or attribute of type `ty` occurring `occurs` times.
+fn occurs_expr(cx: &Cx, ty: &TypeUse, occurs: Occurs) -> TokenStream {
+    let value = sample_expr(cx, ty);
+    match (occurs, &ty.rust) {
+        (Occurs::Required, _) => value,
+        (Occurs::Optional, RustType::Array { item, .. }) => {
+            let item = sample_expr(cx, item);
+            quote! { gen.nest_many(|gen| #item) }
+        }
+        (Occurs::Optional, _) if nests(ty) => quote! { gen.nest(|gen| #value) },
+        (Occurs::Optional, _) => quote! { Some(#value) },
+        (Occurs::Many, _) if nests(ty) => quote! { gen.many_with(|gen| #value) },
+        (Occurs::Many, _) => quote! { gen.repeat(|gen| #value) },
+    }
+}
+
 /// An expression producing a sample of `ty` from the generator `gen`.
 fn sample_expr(cx: &Cx, ty: &TypeUse) -> TokenStream {
     let rt = &cx.rt;
     let value = match &ty.rust {
         RustType::Array { item, .. } => {
-            let item = sample_expr(cx, item);
-            quote! { gen.many_with(|gen| #item) }
+            let item_value = sample_expr(cx, item);
+            if nests(item) {
+                quote! { gen.many_with(|gen| #item_value) }
+            } else {
+                quote! { gen.repeat(|gen| #item_value) }
+            }
         }
         _ => quote! { #rt::sample::sample(gen) },
     };
@@ -31,21 +57,18 @@ fn emit_struct_sample(cx: &Cx, s: &StructPlan) -> TokenStream {
     let name = ident(&s.name);
     let attrs = s.attributes.iter().map(|a| {
         let fid = ident(&a.name);
-        let value = sample_expr(cx, &a.ty);
-        if a.required {
-            quote! { #fid: #value, }
+        let occurs = if a.required {
+            Occurs::Required
         } else {
-            quote! { #fid: gen.nest(|gen| #value), }
-        }
+            Occurs::Optional
+        };
+        let value = occurs_expr(cx, &a.ty, occurs);
+        quote! { #fid: #value, }
     });
     let fields = s.fields.iter().map(|f| {
         let fid = ident(&f.name);
-        let value = sample_expr(cx, &f.ty);
-        match f.occurs {
-            Occurs::Required => quote! { #fid: #value, },
-            Occurs::Optional => quote! { #fid: gen.nest(|gen| #value), },
-            Occurs::Many => quote! { #fid: gen.many_with(|gen| #value), },
-        }
+        let value = occurs_expr(cx, &f.ty, f.occurs);
+        quote! { #fid: #value, }
     });
     let any = s.any_attribute.as_ref().map(|n| {
         let fid = ident(n);

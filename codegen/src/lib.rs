@@ -169,7 +169,12 @@ pub fn generate_source(defs: &wsdl::Definitions, options: &Options) -> Result<Ge
             "the service's fault messages",
         ));
     }
-    let body = emit::emit(&plan, &cx, options.server || options.samples, options.samples);
+    let body = emit::emit(
+        &plan,
+        &cx,
+        options.server || options.samples,
+        options.samples,
+    );
     let doc = plan
         .documentation
         .as_deref()

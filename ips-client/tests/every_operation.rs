@@ -126,6 +126,8 @@ fn dump_bodies(exchanged: &[(Option<&'static str>, u16, Vec<u8>, Vec<u8>)], vers
         for (kind, envelope) in [("request", request), ("response", response)] {
             let payload = body_payload(envelope);
             std::fs::write(dir.join(format!("{name}.{tag}.{kind}.xml")), payload).expect("write");
+            std::fs::write(dir.join(format!("{name}.{tag}.{kind}.envelope")), envelope)
+                .expect("write");
         }
     }
 }

@@ -58,7 +58,9 @@ async fn request_body_and_headers_match_the_documented_example_soap11() {
 
     // The header carries the authHeader with the credentials and app identity.
     let header = common::canonical_header(&request.body);
-    let header_namespace = api::Headers::AUTH_HEADER.namespace.expect("a qualified header");
+    let header_namespace = api::Headers::AUTH_HEADER
+        .namespace
+        .expect("a qualified header");
     let expected_header = format!(
         r#"<authHeader xmlns="{header_namespace}"><user>{DEFAULT_USER}</user><password>{DEFAULT_PASSWORD}</password><appName>ips-client-tests</appName><appVersion>1.0</appVersion></authHeader>"#
     );

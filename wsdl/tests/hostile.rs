@@ -172,7 +172,12 @@ fn invalid_bytes_in_an_attribute_and_in_a_name() {
     let dir = temp_dir("bad_bytes");
     let cases: &[(&str, &[u8], &[u8], u64)] = &[
         ("attr", b"name=\"pingIn\"", b"name=\"ping\xC0In\"", 21),
-        ("name", b"<wsdl:message name=\"pingOut\">", b"<wsdl:mess\xE2\x82age name=\"pingOut\">", 22),
+        (
+            "name",
+            b"<wsdl:message name=\"pingOut\">",
+            b"<wsdl:mess\xE2\x82age name=\"pingOut\">",
+            22,
+        ),
         ("bom_then_junk", b"<?xml", b"\xEF\xBB\xBF\xFF<?xml", 1),
     ];
     let base = std::fs::read(fixture("valid.wsdl")).unwrap();
@@ -209,7 +214,14 @@ fn doctype_with_entities_is_refused_never_expanded() {
         let started = Instant::now();
         let e = load_err(&fixture(&format!("dtd/{name}")));
         assert!(
-            matches!(e, Error::Doctype { line: 2, column: 1, .. }),
+            matches!(
+                e,
+                Error::Doctype {
+                    line: 2,
+                    column: 1,
+                    ..
+                }
+            ),
             "{name}: {e}"
         );
         assert_mentions(&e, &[&format!("{name}:2:1:"), "DOCTYPE", "refused"]);
@@ -234,7 +246,10 @@ fn doctype_after_the_root_element_is_not_well_formed() {
     let path = dir.join("late_doctype.wsdl");
     std::fs::write(
         &path,
-        variant("<wsdl:types>", "<!DOCTYPE x [<!ENTITY e \"e\">]><wsdl:types>"),
+        variant(
+            "<wsdl:types>",
+            "<!DOCTYPE x [<!ENTITY e \"e\">]><wsdl:types>",
+        ),
     )
     .unwrap();
     let e = load_err(&path);
@@ -276,7 +291,10 @@ fn missing_imported_file_names_it_and_the_referring_file() {
             &e,
             &[
                 &format!("cannot read {}", fixture("imports").join(missing).display()),
-                &format!("(referred to from {}", fixture("imports").join(referrer).display()),
+                &format!(
+                    "(referred to from {}",
+                    fixture("imports").join(referrer).display()
+                ),
             ],
         );
     }
@@ -325,7 +343,11 @@ fn the_same_file_reached_twice_is_read_once() {
     let defs = wsdl::load(&fixture("twice/main.wsdl")).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         file_names(&defs.files),
-        ["twice/main.wsdl", "twice/sub/types.wsdl", "twice/common.xsd"]
+        [
+            "twice/main.wsdl",
+            "twice/sub/types.wsdl",
+            "twice/common.xsd"
+        ]
     );
     assert!(defs
         .schema
@@ -374,7 +396,11 @@ fn symlink_loops_directories_and_devices_are_refused() {
         path
     };
     let mut cases = vec![
-        (include("loop.wsdl", "loop1.xsd"), "loop1.xsd", "symbolic links"),
+        (
+            include("loop.wsdl", "loop1.xsd"),
+            "loop1.xsd",
+            "symbolic links",
+        ),
         (include("dir.wsdl", "folder.xsd"), "folder.xsd", "directory"),
     ];
     // /dev/zero never ends: read, it would exhaust memory.
@@ -625,7 +651,16 @@ fn duplicate_definitions_name_both_places() {
 #[test]
 fn a_duplicate_across_files_names_both_files() {
     let e = load_err(&fixture("dup/across_files.wsdl"));
-    assert!(matches!(e, Error::Duplicate { kind: "element", .. }), "{e}");
+    assert!(
+        matches!(
+            e,
+            Error::Duplicate {
+                kind: "element",
+                ..
+            }
+        ),
+        "{e}"
+    );
     assert_mentions(
         &e,
         &[
@@ -675,9 +710,18 @@ fn ten_thousand_deep_nesting_fails_on_a_small_stack() {
         // Never closed: the document ends inside them.
         ("unclosed", variant("A ping service.", &"<b>".repeat(DEEP))),
         // An extension element between the WSDL definitions.
-        ("extension", variant("<wsdl:types>", &format!("{open}{close}<wsdl:types>"))),
+        (
+            "extension",
+            variant("<wsdl:types>", &format!("{open}{close}<wsdl:types>")),
+        ),
         // Nested anonymous types in a schema.
-        ("schema", variant("<xs:element name=\"pong\" type=\"xs:string\"/>", &schema_levels)),
+        (
+            "schema",
+            variant(
+                "<xs:element name=\"pong\" type=\"xs:string\"/>",
+                &schema_levels,
+            ),
+        ),
         // Not even WSDL: 10,000 levels from the root.
         ("root", format!("{open}{close}")),
     ];
@@ -712,7 +756,11 @@ fn the_deepest_accepted_nesting_needs_little_stack() {
     .unwrap();
     let defs = with_stack(SMALL_STACK, move || wsdl::load(&path));
     let defs = defs.unwrap_or_else(|e| panic!("{e}"));
-    assert!(defs.notes.iter().any(|n| n.contains("{urn:x}a")), "{:?}", defs.notes);
+    assert!(
+        defs.notes.iter().any(|n| n.contains("{urn:x}a")),
+        "{:?}",
+        defs.notes
+    );
 
     // The same depth of markup inside documentation is flattened to text.
     let path = dir.join("deep_doc.wsdl");
@@ -745,14 +793,20 @@ fn nested_anonymous_types_stop_at_the_depth_limit_within_a_default_thread_stack(
         let path = dir.join(format!("types{levels}.wsdl"));
         std::fs::write(
             &path,
-            variant(r#"<xs:element name="pong" type="xs:string"/>"#, &format!(r#"<xs:element name="pong" type="xs:string"/>{schema}"#)),
+            variant(
+                r#"<xs:element name="pong" type="xs:string"/>"#,
+                &format!(r#"<xs:element name="pong" type="xs:string"/>{schema}"#),
+            ),
         )
         .unwrap();
         let result = with_stack(2 << 20, move || wsdl::load(&path).map(|_| ()));
         if levels == 100 {
             let e = result.expect_err("100 levels of anonymous types loaded");
             assert!(matches!(e, Error::TooDeep { limit: 256, .. }), "{e}");
-            assert_mentions(&e, &[&format!("types{levels}.wsdl"), "nesting deeper than 256"]);
+            assert_mentions(
+                &e,
+                &[&format!("types{levels}.wsdl"), "nesting deeper than 256"],
+            );
         } else if let Err(e) = result {
             assert!(matches!(e, Error::TooDeep { .. }), "{e}");
         }
@@ -806,7 +860,13 @@ fn peak_rss() -> Option<u64> {
 /// set, and returns what the child printed after `RESULT `.
 fn in_child(name: &str, env: &[(&str, String)]) -> String {
     let mut cmd = std::process::Command::new(std::env::current_exe().unwrap());
-    cmd.args([name, "--exact", "--nocapture", "--test-threads=1", "--include-ignored"]);
+    cmd.args([
+        name,
+        "--exact",
+        "--nocapture",
+        "--test-threads=1",
+        "--include-ignored",
+    ]);
     cmd.env("HOSTILE_CHILD", name);
     for (k, v) in env {
         cmd.env(k, v);
@@ -862,8 +922,10 @@ fn a_200_mib_file_is_refused_before_it_is_read() {
     let path = dir.join("huge.wsdl");
     let _guard = write_big_wsdl(&path, 200 * MIB);
     let size = std::fs::metadata(&path).unwrap().len();
-    let (peak, ok, message) =
-        parse_child(&in_child(NAME, &[("HOSTILE_FILE", path.display().to_string())]));
+    let (peak, ok, message) = parse_child(&in_child(
+        NAME,
+        &[("HOSTILE_FILE", path.display().to_string())],
+    ));
     assert!(!ok, "a {size}-byte file loaded");
     assert!(
         message.contains(&format!(
@@ -877,7 +939,11 @@ fn a_200_mib_file_is_refused_before_it_is_read() {
         // Not read at all: far below even the file's size.
         assert!(peak < 64 * MIB, "peak RSS {peak} bytes");
     }
-    assert!(started.elapsed() < Duration::from_secs(30), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
@@ -931,7 +997,16 @@ fn the_file_size_limit_is_an_option() {
         ..LoadOptions::default()
     };
     let e = wsdl::load_with(&valid, &under).unwrap_err();
-    assert!(matches!(e, Error::TooLarge { referred_from: None, .. }), "{e}");
+    assert!(
+        matches!(
+            e,
+            Error::TooLarge {
+                referred_from: None,
+                ..
+            }
+        ),
+        "{e}"
+    );
     assert_mentions(
         &e,
         &[
@@ -945,7 +1020,16 @@ fn the_file_size_limit_is_an_option() {
         ..LoadOptions::default()
     };
     let e = wsdl::load_with(&fixture("cycle/b.wsdl"), &tiny).unwrap_err();
-    assert!(matches!(e, Error::TooLarge { referred_from: Some(_), .. }), "{e}");
+    assert!(
+        matches!(
+            e,
+            Error::TooLarge {
+                referred_from: Some(_),
+                ..
+            }
+        ),
+        "{e}"
+    );
     assert_mentions(&e, &["a.wsdl", "referred to from", "b.wsdl"]);
 }
 
@@ -960,8 +1044,10 @@ fn big_file_loads_in_bounded_memory(name: &str, mib: u64, options: LoadOptions) 
     let _guard = write_big_wsdl(&path, mib * MIB);
     let size = std::fs::metadata(&path).unwrap().len();
     let started = Instant::now();
-    let (peak, ok, detail) =
-        parse_child(&in_child(name, &[("HOSTILE_FILE", path.display().to_string())]));
+    let (peak, ok, detail) = parse_child(&in_child(
+        name,
+        &[("HOSTILE_FILE", path.display().to_string())],
+    ));
     assert!(ok, "{detail}");
     let doc_len: u64 = detail.parse().unwrap();
     assert!(doc_len > size * 9 / 10, "documentation of {doc_len} bytes");
@@ -1026,7 +1112,9 @@ fn wide_documents_load_in_linear_time() {
     type Shape = fn(usize) -> String;
     let shapes: &[(&str, Shape)] = &[
         ("distinct_sibling_names", |n| {
-            let ext: String = (0..n).map(|i| format!("<x:e{i} xmlns:x=\"urn:x\"/>")).collect();
+            let ext: String = (0..n)
+                .map(|i| format!("<x:e{i} xmlns:x=\"urn:x\"/>"))
+                .collect();
             variant("<wsdl:types>", &format!("{ext}<wsdl:types>"))
         }),
         ("operations", |n| {
@@ -1036,16 +1124,32 @@ fn wide_documents_load_in_linear_time() {
             let bound: String = (0..n)
                 .map(|i| format!(r#"<wsdl:operation name="op{i}"><wsdl:input><soap:body use="literal"/></wsdl:input><wsdl:output><soap:body use="literal" parts="body"/></wsdl:output></wsdl:operation>"#))
                 .collect();
-            variant("<wsdl:portType name=\"PingPort\">", &format!("<wsdl:portType name=\"PingPort\">{ops}"))
-                .replacen("transport=\"http://schemas.xmlsoap.org/soap/http\"/>", &format!("transport=\"http://schemas.xmlsoap.org/soap/http\"/>{bound}"), 1)
+            variant(
+                "<wsdl:portType name=\"PingPort\">",
+                &format!("<wsdl:portType name=\"PingPort\">{ops}"),
+            )
+            .replacen(
+                "transport=\"http://schemas.xmlsoap.org/soap/http\"/>",
+                &format!("transport=\"http://schemas.xmlsoap.org/soap/http\"/>{bound}"),
+                1,
+            )
         }),
         ("parts_and_ports", |n| {
-            let parts: String = (0..n).map(|i| format!(r#"<wsdl:part name="p{i}" type="xs:string"/>"#)).collect();
+            let parts: String = (0..n)
+                .map(|i| format!(r#"<wsdl:part name="p{i}" type="xs:string"/>"#))
+                .collect();
             let ports: String = (0..n)
                 .map(|i| format!(r#"<wsdl:port name="p{i}" binding="tns:PingBinding"><soap:address location="http://localhost/{i}"/></wsdl:port>"#))
                 .collect();
-            variant("<wsdl:portType", &format!("<wsdl:message name=\"wide\">{parts}</wsdl:message><wsdl:portType"))
-                .replacen("<wsdl:service name=\"PingService\">", &format!("<wsdl:service name=\"PingService\">{ports}"), 1)
+            variant(
+                "<wsdl:portType",
+                &format!("<wsdl:message name=\"wide\">{parts}</wsdl:message><wsdl:portType"),
+            )
+            .replacen(
+                "<wsdl:service name=\"PingService\">",
+                &format!("<wsdl:service name=\"PingService\">{ports}"),
+                1,
+            )
         }),
     ];
     for (name, shape) in shapes {
@@ -1078,14 +1182,25 @@ fn exponential_element_reference_copies_are_bounded() {
     let path = dir.join("exponential.wsdl");
     std::fs::write(
         &path,
-        variant(r#"<xs:element name="pong" type="xs:string"/>"#, &format!(r#"<xs:element name="pong" type="xs:string"/>{schema}"#)),
+        variant(
+            r#"<xs:element name="pong" type="xs:string"/>"#,
+            &format!(r#"<xs:element name="pong" type="xs:string"/>{schema}"#),
+        ),
     )
     .unwrap();
     let started = Instant::now();
     let e = load_err(&path);
     assert_mentions(
         &e,
-        &["exponential.wsdl", "/definitions/types/schema/element[@name='e", "copy more than 1000000"],
+        &[
+            "exponential.wsdl",
+            "/definitions/types/schema/element[@name='e",
+            "copy more than 1000000",
+        ],
     );
-    assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
 }

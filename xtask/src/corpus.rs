@@ -135,7 +135,9 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 /// Loads and generates one entry; `Err` is (stage, diagnostic).
-fn generate(entry: &Entry) -> Result<(wsdl::Definitions, codegen::Generated), (&'static str, String)> {
+fn generate(
+    entry: &Entry,
+) -> Result<(wsdl::Definitions, codegen::Generated), (&'static str, String)> {
     let defs = wsdl::load(&entry.wsdl).map_err(|e| ("load", e.to_string()))?;
     let options = codegen::Options {
         module_name: "corpus".to_owned(),
@@ -312,10 +314,7 @@ pub fn header(name_width: usize) -> String {
 /// Pass rate of the SOAP entries, in percent (100 when there are none).
 pub fn soap_pass_rate(rows: &[Row]) -> (usize, usize, f64) {
     let soap: Vec<&Row> = rows.iter().filter(|r| r.entry.is_soap()).collect();
-    let passed = soap
-        .iter()
-        .filter(|r| r.outcome == Outcome::Passed)
-        .count();
+    let passed = soap.iter().filter(|r| r.outcome == Outcome::Passed).count();
     let rate = if soap.is_empty() {
         100.0
     } else {
@@ -345,7 +344,12 @@ pub fn run(options: &Options, min_pass_rate: Option<f64>) -> std::process::ExitC
     // Entry panics are caught and reported in the table; keep stderr quiet.
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let width = entries.iter().map(|e| e.name.len()).max().unwrap_or(5).max(5);
+    let width = entries
+        .iter()
+        .map(|e| e.name.len())
+        .max()
+        .unwrap_or(5)
+        .max(5);
     println!("{}", header(width));
     let mut rows = Vec::new();
     for entry in &entries {

@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 mod api_diff;
 mod conformance;
 mod corpus;
+mod fetch;
 mod schemas;
 
 /// The project's own IPS WSDL.
@@ -27,6 +28,24 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Download an official IPS WSDL to ips-client/wsdl/fetched/ (preferred by the build).
+    FetchWsdl {
+        /// Region: na, emea or apac.
+        #[arg(long, default_value = "na")]
+        region: String,
+        /// API version, such as 2014-04-03.
+        #[arg(long, default_value = "2014-04-03")]
+        version: String,
+        /// Use the staging host of the region.
+        #[arg(long)]
+        staging: bool,
+        /// Fetch this URL instead of the regional host's.
+        #[arg(long)]
+        url: Option<String>,
+        /// Where to write it (default: ips-client/wsdl/fetched/IpsApi.wsdl).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Write a WSDL's inline schemas to .xsd files (and all.xsd importing them).
     ExtractSchemas {
         /// The WSDL.
@@ -84,6 +103,35 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::FetchWsdl {
+            region,
+            version,
+            staging,
+            url,
+            out,
+        } => {
+            let url = match url
+                .map(Ok)
+                .unwrap_or_else(|| fetch::official_url(&region, staging, &version))
+            {
+                Ok(url) => url,
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            let destination = out.unwrap_or_else(fetch::default_destination);
+            match fetch::fetch(&url, &destination) {
+                Ok(summary) => {
+                    println!("fetched {url} to {} ({summary})", destination.display());
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::ExtractSchemas { wsdl, out_dir } => match schemas::extract(&wsdl, &out_dir) {
             Ok(files) => {
                 for file in files {

@@ -5,8 +5,13 @@ use std::path::PathBuf;
 use std::process::Command;
 
 fn official(version: &str) -> PathBuf {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../../shared/ips-wsdl/IpsApi-{version}.wsdl"));
-    assert!(path.is_file(), "{} is missing: this test needs ../shared", path.display());
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("../../shared/ips-wsdl/IpsApi-{version}.wsdl"));
+    assert!(
+        path.is_file(),
+        "{} is missing: this test needs ../shared",
+        path.display()
+    );
     path
 }
 
@@ -17,7 +22,11 @@ fn api_diff(old: &PathBuf, new: &PathBuf) -> String {
         .arg(new)
         .output()
         .expect("running xtask");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8(output.stdout).expect("UTF-8 report")
 }
 

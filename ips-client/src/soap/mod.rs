@@ -7,9 +7,9 @@
 pub mod client;
 pub mod envelope;
 pub mod error;
+pub mod sample;
 #[cfg(feature = "mock")]
 pub mod server;
-pub mod sample;
 pub mod service;
 pub mod values;
 pub mod xml;

@@ -39,7 +39,10 @@ impl Gen {
 
     /// The next number in the sequence.
     pub fn next(&mut self) -> u64 {
-        self.counter = self.counter.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        self.counter = self
+            .counter
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         self.counter >> 33
     }
 
@@ -58,6 +61,18 @@ impl Gen {
     /// Two values one level deeper (none past the depth limit).
     pub fn many_with<T>(&mut self, mut make: impl FnMut(&mut Gen) -> T) -> Vec<T> {
         (0..2).filter_map(|_| self.nest(&mut make)).collect()
+    }
+
+    /// Two values of a simple type: no depth is used, since they cannot recurse.
+    pub fn repeat<T>(&mut self, mut make: impl FnMut(&mut Gen) -> T) -> Vec<T> {
+        (0..2).map(|_| make(self)).collect()
+    }
+
+    /// An optional list: two values one level deeper, or `None` rather than
+    /// an empty list past the depth limit (a present but empty wrapper is a
+    /// value some stacks do not keep, so samples avoid it).
+    pub fn nest_many<T>(&mut self, make: impl FnMut(&mut Gen) -> T) -> Option<Vec<T>> {
+        Some(self.many_with(make)).filter(|items| !items.is_empty())
     }
 
     /// One of `choices`, by the next number.
@@ -105,33 +120,39 @@ macro_rules! sample_integer {
 
 sample_integer!(i8, i16, i32, i64, u8, u16, u32, u64);
 
+// Floating samples always have a fraction that binary represents exactly,
+// so every SOAP stack writes the same shortest form ("12.125", never "12" vs "12.0").
 impl Sample for f64 {
     fn sample(gen: &mut Gen) -> Self {
-        (gen.next() % 100_000) as f64 / 8.0 - 1000.0
+        (gen.next() % 100_000) as f64 + 0.125 - 1000.0
     }
 }
 
 impl Sample for f32 {
     fn sample(gen: &mut Gen) -> Self {
-        (gen.next() % 10_000) as f32 / 4.0
+        (gen.next() % 10_000) as f32 + 0.25
     }
 }
 
 impl Sample for Vec<u8> {
     fn sample(gen: &mut Gen) -> Self {
         let n = gen.next();
-        (0..(n % 7 + 1)).map(|i| (n.wrapping_add(i * 37) % 256) as u8).collect()
+        (0..(n % 7 + 1))
+            .map(|i| (n.wrapping_add(i * 37) % 256) as u8)
+            .collect()
     }
 }
 
 impl Sample for DateTime {
     fn sample(gen: &mut Gen) -> Self {
         let n = gen.next();
+        // Whole seconds and a non-zero offset: the lexical form every stack
+        // agrees on (some write UTC as "Z", others as "+00:00").
         let base = NaiveDate::from_ymd_opt(2014, 4, 3)
-            .and_then(|d| d.and_hms_milli_opt(12, 30, 15, 250))
+            .and_then(|d| d.and_hms_opt(12, 30, 15))
             .unwrap_or_default();
         let local = base + Duration::seconds((n % 100_000_000) as i64);
-        let offset = [0, 19_800, -21_600][(n % 3) as usize];
+        let offset = [3_600, 19_800, -21_600][(n % 3) as usize];
         DateTime {
             local,
             offset: FixedOffset::east_opt(offset),
