@@ -254,22 +254,25 @@ impl IpsClientBuilder {
         if let Some(credentials) = &self.credentials {
             transport = transport.redact(credentials.secret());
         }
+        let (user, password, access_token) = match self.credentials {
+            Some(Credentials::Password { user, password }) => (Some(user), Some(password), None),
+            Some(Credentials::AccessToken(token)) => (None, None, Some(token)),
+            None => (None, None, None),
+        };
         // `.into()` fits both schema versions: 2014-04-03 requires appName and
         // appVersion (String), 2013-02-15 leaves them optional (Option<String>).
-        let mut header = AuthHeader::default();
-        header.app_name = self.app_name.into();
-        header.app_version = self.app_version.into();
-        match self.credentials {
-            Some(Credentials::Password { user, password }) => {
-                header.user = Some(user);
-                header.password = Some(password);
-            }
-            Some(Credentials::AccessToken(token)) => header.access_token = Some(token),
-            None => {}
-        }
-        header.locale = self.locale;
-        header.gzip_response = self.gzip_response;
-        header.fault_http_status_code = self.fault_http_status_code;
+        #[allow(clippy::useless_conversion)]
+        let header = AuthHeader {
+            user,
+            password,
+            access_token,
+            locale: self.locale,
+            app_name: self.app_name.into(),
+            app_version: self.app_version.into(),
+            gzip_response: self.gzip_response,
+            fault_http_status_code: self.fault_http_status_code,
+            ..Default::default()
+        };
         let headers = Headers {
             auth_header: Some(header),
         };

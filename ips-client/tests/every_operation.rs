@@ -13,10 +13,13 @@ use ips_client::soap::service::action_from_content_type;
 use ips_client::soap::{Limits, SoapVersion};
 use ips_client::IpsClient;
 
+/// One exchange: the operation routed to, the HTTP status, request and response bodies.
+type Exchange = (Option<&'static str>, u16, Vec<u8>, Vec<u8>);
+
 /// Serves the sample service and keeps every body it exchanged.
 #[derive(Clone, Default)]
 struct SampleHandler {
-    exchanged: Arc<Mutex<Vec<(Option<&'static str>, u16, Vec<u8>, Vec<u8>)>>>,
+    exchanged: Arc<Mutex<Vec<Exchange>>>,
 }
 
 impl Handler for SampleHandler {
@@ -111,7 +114,7 @@ async fn round_trip(version: SoapVersion) {
 
 /// With SAMPLE_BODIES_DIR set, writes every request and response body there
 /// (for schema validation by `.ci/run`).
-fn dump_bodies(exchanged: &[(Option<&'static str>, u16, Vec<u8>, Vec<u8>)], version: SoapVersion) {
+fn dump_bodies(exchanged: &[Exchange], version: SoapVersion) {
     let Some(dir) = std::env::var_os("SAMPLE_BODIES_DIR") else {
         return;
     };

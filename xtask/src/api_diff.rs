@@ -125,7 +125,7 @@ fn operations(defs: &Definitions) -> BTreeSet<String> {
         .collect()
 }
 
-fn by_local<'d, T>(map: &'d BTreeMap<QName, T>) -> BTreeMap<&'d str, &'d T> {
+fn by_local<T>(map: &BTreeMap<QName, T>) -> BTreeMap<&str, &T> {
     map.iter().map(|(q, v)| (q.local.as_str(), v)).collect()
 }
 

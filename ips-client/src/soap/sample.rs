@@ -38,7 +38,7 @@ impl Gen {
     }
 
     /// The next number in the sequence.
-    pub fn next(&mut self) -> u64 {
+    pub fn number(&mut self) -> u64 {
         self.counter = self
             .counter
             .wrapping_mul(6_364_136_223_846_793_005)
@@ -80,7 +80,7 @@ impl Gen {
         if choices.is_empty() {
             return None;
         }
-        let index = (self.next() % choices.len() as u64) as usize;
+        let index = (self.number() % choices.len() as u64) as usize;
         choices.get(index).cloned()
     }
 }
@@ -94,14 +94,14 @@ impl Sample for String {
     fn sample(gen: &mut Gen) -> Self {
         // Markup characters, quotes and non-ASCII text test the escaping.
         const SUFFIXES: [&str; 4] = [" <a & b>", " \"quoted\" 'text'", " café ✓", " plain"];
-        let n = gen.next();
+        let n = gen.number();
         format!("v{n}{}", SUFFIXES[(n % 4) as usize])
     }
 }
 
 impl Sample for bool {
     fn sample(gen: &mut Gen) -> Self {
-        gen.next() % 2 == 0
+        gen.number() % 2 == 0
     }
 }
 
@@ -110,7 +110,7 @@ macro_rules! sample_integer {
         impl Sample for $ty {
             fn sample(gen: &mut Gen) -> Self {
                 // Vary the sign for signed types; stay inside the type's range.
-                let n = gen.next();
+                let n = gen.number();
                 let value = (n % 1000) as i64 - if <$ty>::MIN as i64 == 0 { 0 } else { 500 };
                 value as $ty
             }
@@ -124,19 +124,19 @@ sample_integer!(i8, i16, i32, i64, u8, u16, u32, u64);
 // so every SOAP stack writes the same shortest form ("12.125", never "12" vs "12.0").
 impl Sample for f64 {
     fn sample(gen: &mut Gen) -> Self {
-        (gen.next() % 100_000) as f64 + 0.125 - 1000.0
+        (gen.number() % 100_000) as f64 + 0.125 - 1000.0
     }
 }
 
 impl Sample for f32 {
     fn sample(gen: &mut Gen) -> Self {
-        (gen.next() % 10_000) as f32 + 0.25
+        (gen.number() % 10_000) as f32 + 0.25
     }
 }
 
 impl Sample for Vec<u8> {
     fn sample(gen: &mut Gen) -> Self {
-        let n = gen.next();
+        let n = gen.number();
         (0..(n % 7 + 1))
             .map(|i| (n.wrapping_add(i * 37) % 256) as u8)
             .collect()
@@ -145,7 +145,7 @@ impl Sample for Vec<u8> {
 
 impl Sample for DateTime {
     fn sample(gen: &mut Gen) -> Self {
-        let n = gen.next();
+        let n = gen.number();
         // Whole seconds and a non-zero offset: the lexical form every stack
         // agrees on (some write UTC as "Z", others as "+00:00").
         let base = NaiveDate::from_ymd_opt(2014, 4, 3)
