@@ -1,6 +1,6 @@
 //! Server side of generated code: what a service implementation answers and
 //! how a dispatched request becomes a reply. Transport-free: the bytes can
-//! be served by [`server`](super::server) (feature `mock`) or any HTTP stack.
+//! be served by the `server` module (feature `mock`) or any HTTP stack.
 
 use super::envelope::{write_envelope, write_fault, FaultCode, Part, SoapVersion};
 use super::xml::{DecodeError, XmlEncode, XmlName};
