@@ -3,10 +3,11 @@
 //! here; every method comes from the WSDL.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::api::{AuthHeader, Headers, IpsApiPortTypeClient};
-use crate::soap::{ConfigError, Limits, SoapClient, SoapVersion};
+use crate::soap::{ConfigError, Exchange, Limits, SoapClient, SoapVersion};
 
 /// The generated IPS client, configured by [`IpsClientBuilder`].
 pub type IpsClient = IpsApiPortTypeClient;
@@ -92,6 +93,9 @@ impl fmt::Debug for Credentials {
     }
 }
 
+/// The hook given to [`IpsClientBuilder::inspect`].
+type Inspector = Arc<dyn Fn(&Exchange) + Send + Sync>;
+
 /// Where the client sends requests.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Target {
@@ -101,7 +105,7 @@ enum Target {
 
 /// Builds an [`IpsClient`]: endpoint, credentials, application identity and
 /// transport settings.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct IpsClientBuilder {
     target: Target,
     credentials: Option<Credentials>,
@@ -115,6 +119,21 @@ pub struct IpsClientBuilder {
     limits: Option<Limits>,
     allow_insecure_http: bool,
     http_client: Option<reqwest::Client>,
+    inspector: Option<Inspector>,
+}
+
+impl fmt::Debug for IpsClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IpsClientBuilder")
+            .field("target", &self.target)
+            .field("credentials", &self.credentials)
+            .field("app_name", &self.app_name)
+            .field("app_version", &self.app_version)
+            .field("version", &self.version)
+            .field("timeout", &self.timeout)
+            .field("inspect", &self.inspector.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for IpsClientBuilder {
@@ -132,6 +151,7 @@ impl Default for IpsClientBuilder {
             limits: None,
             allow_insecure_http: false,
             http_client: None,
+            inspector: None,
         }
     }
 }
@@ -224,6 +244,13 @@ impl IpsClientBuilder {
         self
     }
 
+    /// Shows each exchange's request and response XML, with the password and
+    /// access token redacted, to `hook` (for debugging; off by default).
+    pub fn inspect(mut self, hook: impl Fn(&Exchange) + Send + Sync + 'static) -> Self {
+        self.inspector = Some(Arc::new(hook));
+        self
+    }
+
     /// The endpoint URL this builder targets.
     pub fn endpoint_url(&self) -> String {
         match &self.target {
@@ -250,6 +277,9 @@ impl IpsClientBuilder {
         }
         if let Some(client) = self.http_client {
             transport = transport.http_client(client);
+        }
+        if let Some(inspector) = self.inspector {
+            transport = transport.inspect(move |exchange| inspector(exchange));
         }
         if let Some(credentials) = &self.credentials {
             transport = transport.redact(credentials.secret());

@@ -4,9 +4,10 @@
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
+use tracing::Instrument as _;
 use url::{Host, Url};
 
 use super::envelope::{
@@ -64,7 +65,24 @@ struct Inner {
     http: reqwest::Client,
     user_agent: Option<HeaderValue>,
     redactor: Redactor,
+    inspector: Option<Inspector>,
 }
+
+/// A caller's view of one exchange, with every secret the client knows
+/// replaced by `[redacted]`: for debugging and audit logs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exchange {
+    pub operation: &'static str,
+    /// The request envelope as sent, redacted.
+    pub request: String,
+    /// HTTP status, when a response arrived.
+    pub status: Option<u16>,
+    /// The response body as received (after decompression), redacted.
+    pub response: Option<String>,
+}
+
+/// The hook given to [`SoapClientBuilder::inspect`].
+type Inspector = Arc<dyn Fn(&Exchange) + Send + Sync>;
 
 impl fmt::Debug for SoapClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -99,6 +117,7 @@ impl SoapClient {
             allow_insecure_http: false,
             secrets: Vec::new(),
             user_agent: None,
+            inspector: None,
         }
     }
 
@@ -123,16 +142,24 @@ impl SoapClient {
         let inner = Arc::clone(&self.inner);
         let operation = call.operation;
         let prepared = inner.prepare(&call);
+        let span = inner.span(operation);
         async move {
-            let Some(response) = operation.response else {
-                return Err(Error::Decode(one_way_error(operation)));
-            };
-            let received = inner.exchange(prepared?).await?;
-            let version = inner.version;
-            inner.conclude(&received, |doc, limits| {
-                read_response::<T, F>(doc, version, response, limits)
-            })
+            let started = Instant::now();
+            let outcome = async {
+                let Some(response) = operation.response else {
+                    return Err(Error::Decode(one_way_error(operation)));
+                };
+                let received = inner.exchange(operation, prepared?).await?;
+                let version = inner.version;
+                inner.conclude(&received, |doc, limits| {
+                    read_response::<T, F>(doc, version, response, limits)
+                })
+            }
+            .await;
+            record_outcome(started, &outcome);
+            outcome
         }
+        .instrument(span)
     }
 
     /// For one-way operations: sends the call and checks only that no fault
@@ -142,18 +169,60 @@ impl SoapClient {
         call: Call<'_>,
     ) -> impl Future<Output = Result<(), Error<F>>> + Send {
         let inner = Arc::clone(&self.inner);
+        let operation = call.operation;
         let prepared = inner.prepare(&call);
+        let span = inner.span(operation);
         async move {
-            let received = inner.exchange(prepared?).await?;
-            if received.is_success() && received.body.iter().all(u8::is_ascii_whitespace) {
-                return Ok(());
+            let started = Instant::now();
+            let outcome = async {
+                let received = inner.exchange(operation, prepared?).await?;
+                if received.is_success() && received.body.iter().all(u8::is_ascii_whitespace) {
+                    return Ok(());
+                }
+                let version = inner.version;
+                inner.conclude(&received, |doc, limits| {
+                    read_acknowledgement::<F>(doc, version, limits)
+                })
             }
-            let version = inner.version;
-            inner.conclude(&received, |doc, limits| {
-                read_acknowledgement::<F>(doc, version, limits)
-            })
+            .await;
+            record_outcome(started, &outcome);
+            outcome
         }
+        .instrument(span)
     }
+}
+
+/// Records how a call ended on the current span, and logs it at debug
+/// level. Only names, codes and durations: never message content.
+fn record_outcome<T, F>(started: Instant, outcome: &Result<T, Error<F>>) {
+    let span = tracing::Span::current();
+    let elapsed = started.elapsed();
+    span.record("duration_ms", elapsed.as_millis() as u64);
+    let kind = match outcome {
+        Ok(_) => "ok",
+        Err(Error::Fault { .. }) => "fault",
+        Err(Error::SoapFault(_)) => "soap_fault",
+        Err(Error::Http { .. }) => "http_error",
+        Err(Error::Timeout(_)) => "timeout",
+        Err(Error::ResponseTooLarge { .. }) => "too_large",
+        Err(Error::Connect { .. }) => "connect_error",
+        Err(Error::Transport { .. }) => "transport_error",
+        Err(Error::Decode(_)) => "decode_error",
+        Err(Error::Encode(_)) => "encode_error",
+        Err(Error::NotBound { .. }) => "not_bound",
+    };
+    span.record("outcome", kind);
+    if let Some(fault) = outcome.as_ref().err().and_then(Error::soap_fault) {
+        span.record("fault_code", fault.code.as_str());
+    }
+    if let Err(Error::Http { status, .. }) = outcome {
+        span.record("http_status", *status);
+    }
+    tracing::debug!(
+        outcome = kind,
+        duration_ms = elapsed.as_millis() as u64,
+        "SOAP call finished"
+    );
 }
 
 fn one_way_error(operation: &Operation) -> DecodeError {
@@ -207,10 +276,31 @@ impl Received {
     }
 }
 
+/// A request ready to send, with its envelope kept for the inspector.
+struct Prepared {
+    request: reqwest::RequestBuilder,
+    envelope: Option<Vec<u8>>,
+}
+
 impl Inner {
+    /// The span of one call: operation, host and SOAP version up front; the
+    /// outcome, fault code and duration once it ends. No message content.
+    fn span(&self, operation: &Operation) -> tracing::Span {
+        tracing::info_span!(
+            "soap_call",
+            operation = operation.name,
+            host = self.endpoint.host_str().unwrap_or(""),
+            version = ?self.version,
+            outcome = tracing::field::Empty,
+            fault_code = tracing::field::Empty,
+            http_status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        )
+    }
+
     /// Picks the binding and writes the request; everything that needs the
     /// call's borrowed parts happens here.
-    fn prepare(&self, call: &Call<'_>) -> Result<reqwest::RequestBuilder, Failure> {
+    fn prepare(&self, call: &Call<'_>) -> Result<Prepared, Failure> {
         let operation = call.operation;
         let binding = operation
             .bindings
@@ -237,22 +327,42 @@ impl Inner {
         if let Some(agent) = &self.user_agent {
             headers.insert(USER_AGENT, agent.clone());
         }
+        // The envelope is copied only when someone inspects exchanges.
+        let kept = self.inspector.as_ref().map(|_| envelope.clone());
         // Accept-Encoding is left to reqwest: it sends `gzip` exactly when
         // its client will also decompress the answer.
-        Ok(self
-            .http
-            .post(self.endpoint.clone())
-            .headers(headers)
-            .body(envelope))
+        Ok(Prepared {
+            request: self
+                .http
+                .post(self.endpoint.clone())
+                .headers(headers)
+                .body(envelope),
+            envelope: kept,
+        })
     }
 
     /// Sends the request and reads the whole body, within the timeout and
-    /// the body size limit.
-    async fn exchange(&self, request: reqwest::RequestBuilder) -> Result<Received, Failure> {
-        match tokio::time::timeout(self.timeout, self.transfer(request)).await {
+    /// the body size limit; shows the exchange to the inspector, if any.
+    async fn exchange(
+        &self,
+        operation: &Operation,
+        prepared: Prepared,
+    ) -> Result<Received, Failure> {
+        let result = match tokio::time::timeout(self.timeout, self.transfer(prepared.request)).await
+        {
             Ok(result) => result,
             Err(_) => Err(Failure::Timeout(self.timeout)),
+        };
+        if let (Some(inspect), Some(envelope)) = (&self.inspector, &prepared.envelope) {
+            let received = result.as_ref().ok();
+            inspect(&Exchange {
+                operation: operation.name,
+                request: self.redactor.apply(&String::from_utf8_lossy(envelope)),
+                status: received.map(|r| r.status),
+                response: received.map(|r| self.redactor.apply(&String::from_utf8_lossy(&r.body))),
+            });
         }
+        result
     }
 
     async fn transfer(&self, request: reqwest::RequestBuilder) -> Result<Received, Failure> {
@@ -371,6 +481,7 @@ pub struct SoapClientBuilder {
     allow_insecure_http: bool,
     secrets: Vec<String>,
     user_agent: Option<String>,
+    inspector: Option<Inspector>,
 }
 
 impl fmt::Debug for SoapClientBuilder {
@@ -437,6 +548,14 @@ impl SoapClientBuilder {
         self
     }
 
+    /// Shows every exchange (request and response XML, with secrets
+    /// redacted) to `hook`, for debugging. Off by default: it costs a copy
+    /// of each request.
+    pub fn inspect(mut self, hook: impl Fn(&Exchange) + Send + Sync + 'static) -> Self {
+        self.inspector = Some(Arc::new(hook));
+        self
+    }
+
     pub fn build(self) -> Result<SoapClient, ConfigError> {
         // The parse error never includes the input, which may hold secrets.
         let endpoint = Url::parse(&self.endpoint).map_err(|e| ConfigError::InvalidEndpoint {
@@ -499,6 +618,7 @@ impl SoapClientBuilder {
                 http,
                 user_agent,
                 redactor,
+                inspector: self.inspector,
             }),
         })
     }

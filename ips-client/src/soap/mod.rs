@@ -14,7 +14,9 @@ pub mod service;
 pub mod values;
 pub mod xml;
 
-pub use client::{Call, ConfigError, Operation, OperationBinding, SoapClient, SoapClientBuilder};
+pub use client::{
+    Call, ConfigError, Exchange, Operation, OperationBinding, SoapClient, SoapClientBuilder,
+};
 pub use envelope::{
     read_response, write_envelope, write_fault, FaultCode, FaultDetail, NoFaults, Part, Reply,
     RequestEnvelope, SoapFault, SoapVersion,
