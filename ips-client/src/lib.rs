@@ -38,3 +38,4 @@ pub type Error = api::Error;
 
 #[cfg(feature = "mock")]
 pub mod mock;
+pub mod workflows;

@@ -50,12 +50,85 @@ pub struct ExecutedJob {
     pub job_handle: String,
 }
 
+/// How a job started on the mock (executeJob, submitJob) runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JobScript {
+    /// getActiveJobs calls that list the job before it ends (`u32::MAX`: never ends).
+    pub active_polls: u32,
+    /// Whether it ends with file errors.
+    pub fails: bool,
+}
+
+impl Default for JobScript {
+    fn default() -> Self {
+        JobScript {
+            active_polls: 2,
+            fails: false,
+        }
+    }
+}
+
+/// A job the mock is running.
+#[derive(Debug, Clone)]
+struct RunningJob {
+    company_handle: String,
+    job_handle: String,
+    polls_left: u32,
+    polls_done: u32,
+    fails: bool,
+}
+
 #[derive(Debug, Default)]
 struct State {
     behavior: Behavior,
     queued_faults: Vec<Fault>,
     requests: Vec<RecordedRequest>,
     executed: Vec<ExecutedJob>,
+    scripts: Vec<(String, JobScript)>,
+    running: Vec<RunningJob>,
+    logs: Vec<api::JobLog>,
+    submitted: u32,
+}
+
+impl State {
+    fn start_job(&mut self, company_handle: &str, job_handle: &str) {
+        let script = self
+            .scripts
+            .iter()
+            .find(|(handle, _)| handle == job_handle)
+            .map(|(_, script)| *script)
+            .unwrap_or_default();
+        self.running.push(RunningJob {
+            company_handle: company_handle.to_owned(),
+            job_handle: job_handle.to_owned(),
+            polls_left: script.active_polls,
+            polls_done: 0,
+            fails: script.fails,
+        });
+    }
+}
+
+fn job_log(job: &RunningJob) -> api::JobLog {
+    let (log_type, errors) = if job.fails {
+        ("UploadError", 3)
+    } else {
+        ("UploadSuccess", 0)
+    };
+    api::JobLog {
+        company_handle: job.company_handle.clone(),
+        job_handle: job.job_handle.clone(),
+        job_name: job.job_handle.clone(),
+        original_job_name: job.job_handle.clone(),
+        submit_user_email: DEFAULT_USER.to_owned(),
+        log_type: log_type.to_owned(),
+        job_sub_type: "UploadUrlsJob".to_owned(),
+        description: if job.fails { "3 files failed" } else { "done" }.to_owned(),
+        file_success_count: 10 - errors,
+        file_error_count: errors,
+        total_file_count: 10,
+        fatal_error: false,
+        ..Default::default()
+    }
 }
 
 #[derive(Debug)]
@@ -121,6 +194,15 @@ impl MockIps {
     /// Every job executeJob started so far.
     pub fn executed_jobs(&self) -> Vec<ExecutedJob> {
         self.shared.state().executed.clone()
+    }
+
+    /// How the job with this handle runs once started (default: active for
+    /// two polls, then a success).
+    pub fn script_job(&self, job_handle: &str, script: JobScript) {
+        self.shared
+            .state()
+            .scripts
+            .push((job_handle.to_owned(), script));
     }
 
     /// Stops the server.
@@ -250,10 +332,93 @@ impl api::IpsApiPortTypeService for MockService {
                 ..Default::default()
             })));
         }
-        self.shared.state().executed.push(ExecutedJob {
+        let mut state = self.shared.state();
+        state.start_job(&request.company_handle, &request.job_handle);
+        state.executed.push(ExecutedJob {
             company_handle: request.company_handle,
             job_handle: request.job_handle,
         });
         Ok(())
+    }
+
+    async fn submit_job(
+        &self,
+        _headers: &api::Headers,
+        request: api::SubmitJobParam,
+    ) -> Result<api::SubmitJobReturn, ServiceError<Fault>> {
+        let mut state = self.shared.state();
+        state.submitted += 1;
+        let job_handle = format!(
+            "{}|{}|{}",
+            request.company_handle, request.job_name, state.submitted
+        );
+        state.start_job(&request.company_handle, &job_handle);
+        Ok(api::SubmitJobReturn { job_handle })
+    }
+
+    /// Lists running jobs; each listing brings a job one poll closer to its end.
+    async fn get_active_jobs(
+        &self,
+        _headers: &api::Headers,
+        request: api::GetActiveJobsParam,
+    ) -> Result<api::GetActiveJobsReturn, ServiceError<Fault>> {
+        let mut state = self.shared.state();
+        let wanted = |job: &RunningJob| {
+            request
+                .company_handle
+                .as_ref()
+                .is_none_or(|c| *c == job.company_handle)
+                && request
+                    .job_handle
+                    .as_ref()
+                    .is_none_or(|j| *j == job.job_handle)
+        };
+        let (ended, running): (Vec<RunningJob>, Vec<RunningJob>) =
+            std::mem::take(&mut state.running)
+                .into_iter()
+                .partition(|job| wanted(job) && job.polls_left == 0);
+        state.running = running;
+        state.logs.extend(ended.iter().map(job_log));
+        let mut listed = Vec::new();
+        for job in state.running.iter_mut().filter(|job| wanted(job)) {
+            job.polls_left = job.polls_left.saturating_sub(1);
+            job.polls_done += 1;
+            listed.push(api::ActiveJob {
+                company_handle: job.company_handle.clone(),
+                job_handle: job.job_handle.clone(),
+                name: job.job_handle.clone(),
+                original_name: job.job_handle.clone(),
+                type_: "UploadUrlsJob".to_owned(),
+                state: "Running".to_owned(),
+                submit_user_email: DEFAULT_USER.to_owned(),
+                server_name: "mock".to_owned(),
+                progress: (job.polls_done * 30).min(99) as i32,
+                progress_message: format!("step {}", job.polls_done),
+                ..Default::default()
+            });
+        }
+        Ok(api::GetActiveJobsReturn { job_array: listed })
+    }
+
+    async fn get_job_logs(
+        &self,
+        _headers: &api::Headers,
+        request: api::GetJobLogsParam,
+    ) -> Result<api::GetJobLogsReturn, ServiceError<Fault>> {
+        let state = self.shared.state();
+        let logs = state
+            .logs
+            .iter()
+            .filter(|log| {
+                request
+                    .company_handle
+                    .as_ref()
+                    .is_none_or(|c| *c == log.company_handle)
+            })
+            .cloned()
+            .collect();
+        Ok(api::GetJobLogsReturn {
+            job_log_array: logs,
+        })
     }
 }

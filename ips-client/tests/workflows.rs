@@ -1,0 +1,113 @@
+//! Running and watching jobs against the mock IPS server.
+
+use std::time::Duration;
+
+use ips_client::mock::{JobScript, MockIps, DEFAULT_PASSWORD, DEFAULT_USER};
+use ips_client::workflows::{run_and_watch, JobProgress, WatchError, WatchOptions};
+use ips_client::IpsClient;
+
+fn fast() -> WatchOptions {
+    WatchOptions {
+        first_interval: Duration::from_millis(5),
+        max_interval: Duration::from_millis(20),
+        deadline: Duration::from_secs(10),
+    }
+}
+
+async fn client(mock: &MockIps) -> IpsClient {
+    IpsClient::builder()
+        .endpoint(mock.endpoint())
+        .user_password(DEFAULT_USER, DEFAULT_PASSWORD)
+        .build()
+        .expect("client")
+}
+
+#[tokio::test]
+async fn a_job_runs_reports_progress_and_succeeds() {
+    let mock = MockIps::start().await.unwrap();
+    mock.script_job(
+        "47|nightly|",
+        JobScript {
+            active_polls: 3,
+            fails: false,
+        },
+    );
+    let client = client(&mock).await;
+    let mut seen = Vec::new();
+    let outcome = run_and_watch(&client, "47", "47|nightly|", fast(), |p| {
+        seen.push(p.clone())
+    })
+    .await
+    .expect("the job ends");
+    assert!(!outcome.failed(), "{outcome:?}");
+    assert_eq!(outcome.log.job_handle, "47|nightly|");
+    let active: Vec<i32> = seen
+        .iter()
+        .filter_map(|p| match p {
+            JobProgress::Active { progress, .. } => Some(*progress),
+            JobProgress::Pending => None,
+        })
+        .collect();
+    assert_eq!(
+        active,
+        vec![30, 60, 90],
+        "progress is reported at every poll"
+    );
+}
+
+#[tokio::test]
+async fn a_failing_job_is_reported_as_failed() {
+    let mock = MockIps::start().await.unwrap();
+    mock.script_job(
+        "47|broken|",
+        JobScript {
+            active_polls: 1,
+            fails: true,
+        },
+    );
+    let client = client(&mock).await;
+    let outcome = run_and_watch(&client, "47", "47|broken|", fast(), |_| {})
+        .await
+        .unwrap();
+    assert!(outcome.failed());
+    assert_eq!(outcome.log.file_error_count, 3);
+}
+
+#[tokio::test]
+async fn a_job_that_never_ends_hits_the_deadline() {
+    let mock = MockIps::start().await.unwrap();
+    mock.script_job(
+        "47|stuck|",
+        JobScript {
+            active_polls: u32::MAX,
+            fails: false,
+        },
+    );
+    let client = client(&mock).await;
+    let options = WatchOptions {
+        deadline: Duration::from_millis(200),
+        ..fast()
+    };
+    let error = run_and_watch(&client, "47", "47|stuck|", options, |_| {})
+        .await
+        .unwrap_err();
+    match error {
+        WatchError::Deadline {
+            last: Some(JobProgress::Active { .. }),
+            ..
+        } => {}
+        other => panic!("expected the deadline, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_fault_while_starting_ends_the_watch() {
+    let mock = MockIps::with_credentials(DEFAULT_USER, "other")
+        .await
+        .unwrap();
+    let client = client(&mock).await;
+    let error = run_and_watch(&client, "47", "47|x|", fast(), |_| {})
+        .await
+        .unwrap_err();
+    assert!(matches!(error, WatchError::Call { .. }), "{error:?}");
+}
