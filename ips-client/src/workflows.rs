@@ -107,7 +107,6 @@ pub async fn watch_job(
 ) -> Result<JobOutcome, WatchError> {
     let started = tokio::time::Instant::now();
     let mut interval = options.first_interval;
-    let mut last = None;
     let call_error = |source| WatchError::Call {
         job_handle: job_handle.to_owned(),
         source,
@@ -146,13 +145,12 @@ pub async fn watch_job(
             }
         };
         on_progress(&progress);
-        last = Some(progress);
         let elapsed = started.elapsed();
         if elapsed >= options.deadline {
             return Err(WatchError::Deadline {
                 job_handle: job_handle.to_owned(),
                 deadline: options.deadline,
-                last,
+                last: Some(progress),
             });
         }
         tokio::time::sleep(interval.min(options.deadline - elapsed)).await;
