@@ -45,6 +45,7 @@ fn main() -> ExitCode {
         .runtime_path("crate::soap")
         .server(true)
         .samples(std::env::var_os("CARGO_FEATURE_SAMPLES").is_some())
+        .blocking(std::env::var_os("CARGO_FEATURE_BLOCKING").is_some())
         .generate();
     match result {
         Ok(_) => ExitCode::SUCCESS,

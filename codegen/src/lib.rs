@@ -19,6 +19,7 @@
 //! and in the crate: `include!(concat!(env!("OUT_DIR"), "/service.rs"));`.
 
 mod emit;
+mod emit_blocking;
 mod emit_samples;
 mod emit_server;
 mod names;
@@ -47,6 +48,9 @@ pub struct Options {
     /// Also generate `Sample` impls for every type and, per port type, a
     /// sample service and a driver that calls every operation (implies `server`).
     pub samples: bool,
+    /// Also generate, per port type, a blocking client with the same methods
+    /// (the runtime module must have its `blocking` executor).
+    pub blocking: bool,
 }
 
 impl Default for Options {
@@ -57,6 +61,7 @@ impl Default for Options {
             sensitive_fields: ["password", "accessToken"].map(str::to_owned).into(),
             server: false,
             samples: false,
+            blocking: false,
         }
     }
 }
@@ -175,6 +180,9 @@ pub fn generate_source(defs: &wsdl::Definitions, options: &Options) -> Result<Ge
         options.server || options.samples,
         options.samples,
     );
+    let blocking = options
+        .blocking
+        .then(|| emit_blocking::emit_blocking(&plan, &cx));
     let doc = plan
         .documentation
         .as_deref()
@@ -197,6 +205,7 @@ pub fn generate_source(defs: &wsdl::Definitions, options: &Options) -> Result<Ge
             )]
             use #rt as rt;
             #body
+            #blocking
         }
     };
     let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Internal(e.to_string()))?;
@@ -284,6 +293,12 @@ impl Builder {
     /// driver (for round-trip tests; implies [`server`](Self::server)).
     pub fn samples(mut self, on: bool) -> Self {
         self.options.samples = on;
+        self
+    }
+
+    /// Also generate a blocking client per port type.
+    pub fn blocking(mut self, on: bool) -> Self {
+        self.options.blocking = on;
         self
     }
 

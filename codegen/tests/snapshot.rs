@@ -19,6 +19,7 @@ fn generate(name: &str) -> String {
         sensitive_fields: ["token".to_owned()].into(),
         server: true,
         samples: true,
+        blocking: true,
     };
     codegen::generate_source(&defs, &options)
         .unwrap_or_else(|e| panic!("generating {name}: {e}"))

@@ -310,6 +310,28 @@ impl IpsClientBuilder {
     }
 }
 
+#[cfg(feature = "blocking")]
+impl IpsClientBuilder {
+    /// Builds the blocking twin of the client (feature `blocking`), for code
+    /// without an async runtime.
+    pub fn build_blocking(
+        self,
+    ) -> Result<crate::api::IpsApiPortTypeClientBlocking, BlockingBuildError> {
+        let client = self.build()?;
+        Ok(crate::api::IpsApiPortTypeClientBlocking::new(client)?)
+    }
+}
+
+/// Why [`IpsClientBuilder::build_blocking`] failed.
+#[cfg(feature = "blocking")]
+#[derive(Debug, thiserror::Error)]
+pub enum BlockingBuildError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("could not start the runtime for blocking calls: {0}")]
+    Runtime(#[from] std::io::Error),
+}
+
 impl IpsApiPortTypeClient {
     /// Starts configuring a client; see [`IpsClientBuilder`].
     pub fn builder() -> IpsClientBuilder {

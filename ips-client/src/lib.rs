@@ -32,6 +32,12 @@ pub use generated::ips_api as api;
 mod ips;
 pub use ips::{Credentials, Environment, IpsClient, IpsClientBuilder, Region};
 
+/// The blocking twin of [`IpsClient`] (feature `blocking`).
+#[cfg(feature = "blocking")]
+pub type IpsBlockingClient = api::IpsApiPortTypeClientBlocking;
+#[cfg(feature = "blocking")]
+pub use ips::BlockingBuildError;
+
 /// The error of every IPS call: a typed IPS fault ([`api::Fault`]), another
 /// SOAP fault, or an HTTP, timeout, transport or decoding error.
 pub type Error = api::Error;

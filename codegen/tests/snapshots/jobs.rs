@@ -1128,14 +1128,14 @@ pub mod jobs {
                 let _ = &gen;
                 Self {
                     id: rt::sample::sample(gen),
-                    revision: gen.nest(|gen| rt::sample::sample(gen)),
+                    revision: Some(rt::sample::sample(gen)),
                     name: rt::sample::sample(gen),
                     state: rt::sample::sample(gen),
-                    priority: gen.nest(|gen| rt::sample::sample(gen)),
-                    weight: gen.nest(|gen| rt::sample::sample(gen)),
-                    tag: gen.many_with(|gen| rt::sample::sample(gen)),
+                    priority: Some(rt::sample::sample(gen)),
+                    weight: Some(rt::sample::sample(gen)),
+                    tag: gen.repeat(|gen| rt::sample::sample(gen)),
                     parent: gen.nest(|gen| Box::new(rt::sample::sample(gen))),
-                    type_: gen.nest(|gen| rt::sample::sample(gen)),
+                    type_: Some(rt::sample::sample(gen)),
                     limits: gen.nest(|gen| rt::sample::sample(gen)),
                     other_attributes: Vec::new(),
                 }
@@ -1155,7 +1155,7 @@ pub mod jobs {
                 let _ = &gen;
                 Self {
                     max_seconds: rt::sample::sample(gen),
-                    retry: gen.nest(|gen| rt::sample::sample(gen)),
+                    retry: Some(rt::sample::sample(gen)),
                 }
             }
         }
@@ -1319,5 +1319,34 @@ pub mod jobs {
             request: &[rt::XmlName::new(Some(NS_JOBS), "listJobs")],
             response: Some(rt::XmlName::new(Some(NS_JOBS), "listJobsResponse")),
         };
+    }
+    /// Blocking twin of [`JobsPortClient`]: the same methods, each run to completion before it returns. For code without an async runtime; calling it from async code panics.
+    #[derive(Debug, Clone)]
+    pub struct JobsPortClientBlocking {
+        inner: JobsPortClient,
+        runtime: rt::blocking::Runtime,
+    }
+    impl JobsPortClientBlocking {
+        /// Wraps an async client, starting the runtime its calls run on.
+        pub fn new(inner: JobsPortClient) -> std::io::Result<Self> {
+            Ok(Self {
+                inner,
+                runtime: rt::blocking::Runtime::new()?,
+            })
+        }
+        /// The async client underneath.
+        pub fn inner(&self) -> &JobsPortClient {
+            &self.inner
+        }
+        /// Queues a job and returns its handle.
+        pub fn submit_job(
+            &self,
+            request: &SubmitJob,
+        ) -> Result<SubmitJobResponse, Error> {
+            self.runtime.block_on(self.inner.submit_job(request))
+        }
+        pub fn list_jobs(&self) -> Result<ListJobsResponse, Error> {
+            self.runtime.block_on(self.inner.list_jobs())
+        }
     }
 }

@@ -4,6 +4,8 @@
 //! and values implementing [`xml::XmlEncode`] / [`xml::XmlDecode`], and it
 //! does the envelope, HTTP, compression, limits and fault decoding.
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
 pub mod client;
 pub mod envelope;
 pub mod error;
