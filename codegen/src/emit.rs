@@ -8,8 +8,8 @@ use quote::{format_ident, quote};
 use wsdl::{QName, SoapVersion};
 
 use crate::plan::{
-    AliasPlan, ArrayPlan, ClientPlan, EnumPlan, FaultVariant, FieldPlan, Occurs, OperationPlan,
-    Plan, RustType, StructPlan, TypeItem, TypeUse,
+    AliasPlan, ArrayPlan, ChoicePlan, ClientPlan, EnumPlan, FaultVariant, FieldKind, FieldPlan,
+    Occurs, OperationPlan, Plan, RustType, StructPlan, TypeItem, TypeUse, WildcardPlan,
 };
 
 /// What every emitting function needs: the runtime path and the constant
@@ -69,15 +69,29 @@ pub(crate) fn base_type(ty: &TypeUse) -> TokenStream {
                 syn::parse_str(path).unwrap_or_else(|_| syn::parse_quote!(String));
             quote! { #path }
         }
-        RustType::Simple(name) | RustType::Complex(name) | RustType::Array { alias: name, .. } => {
+        RustType::Simple(name)
+        | RustType::Complex(name)
+        | RustType::Group(name)
+        | RustType::Array { alias: name, .. } => {
             let name = ident(name);
             quote! { #name }
         }
+        RustType::Runtime(path) => {
+            let path: syn::Path =
+                syn::parse_str(path).unwrap_or_else(|_| syn::parse_quote!(rt::AnyContent));
+            quote! { #path }
+        }
+        RustType::Raw => quote! { rt::RawElement },
     };
-    if ty.boxed {
+    let boxed = if ty.boxed {
         quote! { Box<#inner> }
     } else {
         inner
+    };
+    if ty.nillable {
+        quote! { rt::Nillable<#boxed> }
+    } else {
+        boxed
     }
 }
 
@@ -90,9 +104,30 @@ fn field_type(field: &FieldPlan) -> TokenStream {
     }
 }
 
-/// Writes one value as a child element.
+/// Writes one value as a child element. `value` is an expression of type
+/// `&T`, where `T` is the stored type (with its `Nillable` and `Box`).
 fn encode_child(cx: &Cx, ty: &TypeUse, name: &TokenStream, value: TokenStream) -> TokenStream {
     let rt = &cx.rt;
+    if ty.nillable {
+        let inner = TypeUse {
+            nillable: false,
+            ..ty.clone()
+        };
+        let write = encode_child(cx, &inner, name, quote! { inner_value });
+        return quote! {
+            match #value {
+                #rt::Nillable::Nil => #rt::xml::encode_nil(writer, #name)?,
+                #rt::Nillable::Value(inner_value) => { #write }
+            }
+        };
+    }
+    if ty.boxed {
+        let inner = TypeUse {
+            boxed: false,
+            ..ty.clone()
+        };
+        return encode_child(cx, &inner, name, quote! { &**#value });
+    }
     match &ty.rust {
         RustType::Array {
             item, item_element, ..
@@ -106,13 +141,33 @@ fn encode_child(cx: &Cx, ty: &TypeUse, name: &TokenStream, value: TokenStream) -
             }
         }
         rust if rust.is_simple() => quote! { rt::xml::encode_value(writer, #name, #value)?; },
+        RustType::Group(_) => quote! { #rt::XmlGroup::encode_group(#value, writer)?; },
+        RustType::Raw => quote! { #value.write(writer); },
         _ => quote! { #rt::XmlEncode::encode_xml(#value, writer, #name)?; },
     }
 }
 
-/// Decodes the child element just opened into a value of `ty`.
+/// Decodes the child element just opened (`child`) into a value of `ty`
+/// (of the stored type, with its `Nillable` and `Box`).
 fn decode_child(cx: &Cx, ty: &TypeUse) -> TokenStream {
     let rt = &cx.rt;
+    if ty.nillable {
+        let inner = decode_child(
+            cx,
+            &TypeUse {
+                nillable: false,
+                ..ty.clone()
+            },
+        );
+        return quote! {
+            if #rt::xml::is_nil(&child) {
+                #rt::xml::decode_nil(reader)?;
+                #rt::Nillable::Nil
+            } else {
+                #rt::Nillable::Value(#inner)
+            }
+        };
+    }
     let value = match &ty.rust {
         RustType::Array {
             item, item_element, ..
@@ -134,6 +189,13 @@ fn decode_child(cx: &Cx, ty: &TypeUse) -> TokenStream {
             }
         }
         rust if rust.is_simple() => quote! { reader.read_value()? },
+        RustType::Raw => quote! { #rt::RawElement::read(reader, &child)? },
+        RustType::Group(_) => quote! {
+            {
+                reader.push_back(child);
+                #rt::XmlGroup::decode_group(reader)?
+            }
+        },
         _ => quote! { #rt::XmlDecode::decode_xml(reader, &child)? },
     };
     if ty.boxed {
@@ -149,6 +211,7 @@ pub fn emit(plan: &Plan, cx: &Cx, server: bool, samples: bool) -> TokenStream {
         TypeItem::Enum(e) => emit_enum(e, cx),
         TypeItem::Alias(a) => emit_alias(a),
         TypeItem::Array(a) => emit_array(a),
+        TypeItem::Choice(c) => emit_choice(c, cx),
     });
     let faults = emit_faults(plan, cx);
     let headers = emit_headers(plan, cx);
@@ -231,8 +294,11 @@ fn emit_struct(s: &StructPlan, cx: &Cx) -> TokenStream {
     };
     let debug_impl = s.has_sensitive().then(|| emit_redacted_debug(s));
     let constructor = emit_constructor(s);
-    let encode = emit_encode(s, cx);
-    let decode = emit_decode(s, cx);
+    let (encode, decode) = if s.group {
+        (emit_group_struct(s, cx), TokenStream::new())
+    } else {
+        (emit_encode(s, cx), emit_decode(s, cx))
+    };
 
     quote! {
         #doc
@@ -320,6 +386,36 @@ fn emit_constructor(s: &StructPlan) -> TokenStream {
     }
 }
 
+/// Writes a struct's fields (its content, without its own element).
+fn encode_fields(s: &StructPlan, cx: &Cx) -> Vec<TokenStream> {
+    let rt = &cx.rt;
+    s.fields
+        .iter()
+        .map(|f| {
+            let fid = ident(&f.name);
+            let wire = xml_name(cx, &f.element);
+            match f.kind {
+                FieldKind::Text => {
+                    return quote! { writer.text(&#rt::XmlValue::to_xml_text(&self.#fid))?; }
+                }
+                FieldKind::Mixed => return quote! { #rt::xml::write_nodes(writer, &self.#fid)?; },
+                _ => {}
+            }
+            match f.occurs {
+                Occurs::Required => encode_child(cx, &f.ty, &wire, quote! { &self.#fid }),
+                Occurs::Optional => {
+                    let write = encode_child(cx, &f.ty, &wire, quote! { value });
+                    quote! { if let Some(value) = &self.#fid { #write } }
+                }
+                Occurs::Many => {
+                    let write = encode_child(cx, &f.ty, &wire, quote! { value });
+                    quote! { for value in &self.#fid { #write } }
+                }
+            }
+        })
+        .collect()
+}
+
 fn emit_encode(s: &StructPlan, cx: &Cx) -> TokenStream {
     let rt = &cx.rt;
     let name = ident(&s.name);
@@ -344,38 +440,7 @@ fn emit_encode(s: &StructPlan, cx: &Cx) -> TokenStream {
             }
         }
     });
-    let children = s.fields.iter().map(|f| {
-        let fid = ident(&f.name);
-        let wire = xml_name(cx, &f.element);
-        match f.occurs {
-            Occurs::Required => {
-                let value = if f.ty.boxed {
-                    quote! { &*self.#fid }
-                } else {
-                    quote! { &self.#fid }
-                };
-                encode_child(cx, &f.ty, &wire, value)
-            }
-            Occurs::Optional => {
-                let value = if f.ty.boxed {
-                    quote! { &**value }
-                } else {
-                    quote! { value }
-                };
-                let write = encode_child(cx, &f.ty, &wire, value);
-                quote! { if let Some(value) = &self.#fid { #write } }
-            }
-            Occurs::Many => {
-                let value = if f.ty.boxed {
-                    quote! { &**value }
-                } else {
-                    quote! { value }
-                };
-                let write = encode_child(cx, &f.ty, &wire, value);
-                quote! { for value in &self.#fid { #write } }
-            }
-        }
-    });
+    let children = encode_fields(s, cx);
     quote! {
         impl #rt::XmlEncode for #name {
             fn encode_xml(&self, writer: &mut #rt::XmlWriter, name: #rt::XmlName<'_>) -> Result<(), #rt::EncodeError> {
@@ -387,6 +452,56 @@ fn emit_encode(s: &StructPlan, cx: &Cx) -> TokenStream {
                 Ok(())
             }
         }
+    }
+}
+
+/// `rt::Wildcard::...` for an `xs:any`.
+fn wildcard_tokens(cx: &Cx, wildcard: &WildcardPlan) -> TokenStream {
+    let rt = &cx.rt;
+    let ns = |n: &Option<String>| match n {
+        Some(n) => quote! { Some(#n) },
+        None => quote! { None },
+    };
+    match wildcard {
+        WildcardPlan::Any => quote! { #rt::Wildcard::Any },
+        WildcardPlan::Other(tns) => {
+            let tns = ns(tns);
+            quote! { #rt::Wildcard::Other(#tns) }
+        }
+        WildcardPlan::List(list) => {
+            let items = list.iter().map(ns);
+            quote! { #rt::Wildcard::List(&[#(#items),*]) }
+        }
+    }
+}
+
+/// A test on `start` (a `&Start`): can this field or variant begin there?
+fn starts_test(cx: &Cx, kind: &FieldKind, element: &QName, ty: &TypeUse) -> TokenStream {
+    let rt = &cx.rt;
+    match (kind, &ty.rust) {
+        (FieldKind::Group, RustType::Group(group)) => {
+            let group = ident(group);
+            quote! { <#group as #rt::XmlGroup>::starts(start) }
+        }
+        (FieldKind::Any(wildcard), _) => {
+            let wildcard = wildcard_tokens(cx, wildcard);
+            quote! { #wildcard.accepts(start) }
+        }
+        _ => {
+            let wire = xml_name(cx, element);
+            quote! { start.is(#wire) }
+        }
+    }
+}
+
+/// Reads one value of a group field or variant (the reader is positioned
+/// before its first element).
+fn decode_group_value(cx: &Cx, ty: &TypeUse) -> TokenStream {
+    let rt = &cx.rt;
+    if ty.boxed {
+        quote! { Box::new(#rt::XmlGroup::decode_group(reader)?) }
+    } else {
+        quote! { #rt::XmlGroup::decode_group(reader)? }
     }
 }
 
@@ -443,33 +558,70 @@ fn emit_decode(s: &StructPlan, cx: &Cx) -> TokenStream {
     let slots = s.fields.iter().map(|f| {
         let fid = slot(&f.name);
         let ty = base_type(&f.ty);
-        match f.occurs {
-            Occurs::Many => quote! { let mut #fid: Vec<#ty> = Vec::new(); },
+        match (f.occurs, &f.kind) {
+            (_, FieldKind::Text) => quote! { let #fid: #ty = reader.read_value()?; },
+            (_, FieldKind::Mixed) => quote! { let #fid = #rt::xml::read_nodes(reader)?; },
+            (Occurs::Many, _) => quote! { let mut #fid: Vec<#ty> = Vec::new(); },
             _ => quote! { let mut #fid: Option<#ty> = None; },
         }
     });
-    let arms = s.fields.iter().map(|f| {
+    let store = |f: &FieldPlan| {
         let fid = slot(&f.name);
         let wire = xml_name(cx, &f.element);
-        let value = decode_child(cx, &f.ty);
-        let store = match f.occurs {
+        match f.occurs {
             Occurs::Many => quote! { #fid.push(value); },
             _ => quote! { #rt::xml::set_once(reader, &mut #fid, value, #wire)?; },
-        };
-        quote! {
-            if child.is(#wire) {
-                let value = #value;
+        }
+    };
+    let arms = s
+        .fields
+        .iter()
+        .filter(|f| matches!(f.kind, FieldKind::Element | FieldKind::Group))
+        .map(|f| {
+            let value = decode_child(cx, &f.ty);
+            let store = store(f);
+            let test = match (&f.kind, &f.ty.rust) {
+                (FieldKind::Group, RustType::Group(group)) => {
+                    let group = ident(group);
+                    quote! { <#group as #rt::XmlGroup>::starts(&child) }
+                }
+                _ => {
+                    let wire = xml_name(cx, &f.element);
+                    quote! { child.is(#wire) }
+                }
+            };
+            quote! {
+                if #test {
+                    let value = #value;
+                    #store
+                    continue;
+                }
+            }
+        });
+    // Elements no other field takes go to the `xs:any` field, if there is one.
+    let fallback = match s
+        .fields
+        .iter()
+        .find(|f| matches!(f.kind, FieldKind::Any(_)))
+    {
+        Some(f) => {
+            let store = store(f);
+            quote! {
+                let value = #rt::RawElement::read(reader, &child)?;
                 #store
-                continue;
             }
         }
-    });
+        None => quote! { return Err(#rt::xml::unexpected(reader, &child)); },
+    };
     let finish = s.fields.iter().map(|f| {
         let fid = slot(&f.name);
         let field = ident(&f.name);
         let wire = xml_name(cx, &f.element);
-        match f.occurs {
-            Occurs::Required => quote! { #field: #rt::xml::require(reader, #label, #fid, #wire)?, },
+        match (f.occurs, &f.kind) {
+            (_, FieldKind::Text | FieldKind::Mixed) => quote! { #field: #fid, },
+            (Occurs::Required, _) => {
+                quote! { #field: #rt::xml::require(reader, #label, #fid, #wire)?, }
+            }
             _ => quote! { #field: #fid, },
         }
     });
@@ -483,7 +635,13 @@ fn emit_decode(s: &StructPlan, cx: &Cx) -> TokenStream {
         let field = ident(n);
         quote! { #field: #fid, }
     });
-    let child_loop = if s.fields.is_empty() {
+    let reads_own_content = s
+        .fields
+        .iter()
+        .any(|f| matches!(f.kind, FieldKind::Text | FieldKind::Mixed));
+    let child_loop = if reads_own_content {
+        quote! {}
+    } else if s.fields.is_empty() {
         quote! {
             if let Some(child) = reader.next_child()? {
                 return Err(#rt::xml::unexpected(reader, &child));
@@ -493,7 +651,7 @@ fn emit_decode(s: &StructPlan, cx: &Cx) -> TokenStream {
         quote! {
             while let Some(child) = reader.next_child()? {
                 #(#arms)*
-                return Err(#rt::xml::unexpected(reader, &child));
+                #fallback
             }
         }
     };
@@ -507,6 +665,191 @@ fn emit_decode(s: &StructPlan, cx: &Cx) -> TokenStream {
                 #(#slots)*
                 #child_loop
                 Ok(Self { #(#attr_inits)* #(#finish)* #any_init })
+            }
+        }
+    }
+}
+
+/// `XmlGroup` for a nested sequence: its fields are read in order.
+fn emit_group_struct(s: &StructPlan, cx: &Cx) -> TokenStream {
+    let rt = &cx.rt;
+    let name = ident(&s.name);
+    let label = &s.name;
+    let slot = |name: &str| format_ident!("slot_{}", name);
+    // It can begin with any field up to the first one that must be there.
+    let mut starts = Vec::new();
+    for f in &s.fields {
+        starts.push(starts_test(cx, &f.kind, &f.element, &f.ty));
+        if f.occurs == Occurs::Required {
+            break;
+        }
+    }
+    let reads = s.fields.iter().map(|f| {
+        let fid = slot(&f.name);
+        let ty = base_type(&f.ty);
+        let test = starts_test(cx, &f.kind, &f.element, &f.ty);
+        let (declare, store, repeat) = match f.occurs {
+            Occurs::Many => (
+                quote! { let mut #fid: Vec<#ty> = Vec::new(); },
+                quote! { #fid.push(value); },
+                true,
+            ),
+            _ => (
+                quote! { let mut #fid: Option<#ty> = None; },
+                quote! { #fid = Some(value); },
+                false,
+            ),
+        };
+        let read = match &f.kind {
+            FieldKind::Group => {
+                let value = decode_group_value(cx, &f.ty);
+                if repeat {
+                    quote! { while reader.peek_is(|start| #test)? { let value = #value; #store } }
+                } else {
+                    quote! { if reader.peek_is(|start| #test)? { let value = #value; #store } }
+                }
+            }
+            _ => {
+                let value = decode_child(cx, &f.ty);
+                if repeat {
+                    quote! { while let Some(child) = reader.next_child_if(|start| #test)? { let value = #value; #store } }
+                } else {
+                    quote! { if let Some(child) = reader.next_child_if(|start| #test)? { let value = #value; #store } }
+                }
+            }
+        };
+        quote! { #declare #read }
+    });
+    let finish = s.fields.iter().map(|f| {
+        let fid = slot(&f.name);
+        let field = ident(&f.name);
+        let wire = xml_name(cx, &f.element);
+        match f.occurs {
+            Occurs::Required => quote! { #field: #rt::xml::require(reader, #label, #fid, #wire)?, },
+            _ => quote! { #field: #fid, },
+        }
+    });
+    let children = encode_fields(s, cx);
+    quote! {
+        impl #rt::XmlGroup for #name {
+            fn starts(start: &#rt::Start) -> bool {
+                #(#starts)||*
+            }
+            fn decode_group(reader: &mut #rt::XmlReader<'_>) -> Result<Self, #rt::DecodeError> {
+                #(#reads)*
+                Ok(Self { #(#finish)* })
+            }
+            fn encode_group(&self, writer: &mut #rt::XmlWriter) -> Result<(), #rt::EncodeError> {
+                #(#children)*
+                Ok(())
+            }
+        }
+    }
+}
+
+fn emit_choice(c: &ChoicePlan, cx: &Cx) -> TokenStream {
+    let rt = &cx.rt;
+    let name = ident(&c.name);
+    let label = &c.name;
+    let doc = doc_attrs(c.doc.as_deref());
+    let origin = doc_line(&format!(
+        "Generated from {}: one variant per alternative.",
+        c.origin
+    ));
+    let variants = c.variants.iter().map(|v| {
+        let vid = ident(&v.name);
+        let ty = base_type(&v.ty);
+        let wire = match &v.kind {
+            FieldKind::Element => doc_line(&format!("Element `{}`.", v.element)),
+            FieldKind::Any(_) => doc_line("Any element the schema leaves open, kept as received."),
+            _ => TokenStream::new(),
+        };
+        if v.many {
+            quote! { #wire #vid(Vec<#ty>), }
+        } else {
+            quote! { #wire #vid(#ty), }
+        }
+    });
+    let first = ident(&c.variants[0].name);
+    let starts = c
+        .variants
+        .iter()
+        .map(|v| starts_test(cx, &v.kind, &v.element, &v.ty));
+    let decodes = c.variants.iter().map(|v| {
+        let vid = ident(&v.name);
+        let test = starts_test(cx, &v.kind, &v.element, &v.ty);
+        let read = match (&v.kind, v.many) {
+            (FieldKind::Group, false) => {
+                let value = decode_group_value(cx, &v.ty);
+                quote! { return Ok(Self::#vid(#value)); }
+            }
+            (FieldKind::Group, true) => {
+                let value = decode_group_value(cx, &v.ty);
+                quote! {
+                    let mut items = Vec::new();
+                    while reader.peek_is(|start| #test)? { items.push(#value); }
+                    return Ok(Self::#vid(items));
+                }
+            }
+            (_, false) => {
+                let value = decode_child(cx, &v.ty);
+                quote! {
+                    let child = reader.expect_child()?;
+                    return Ok(Self::#vid(#value));
+                }
+            }
+            (_, true) => {
+                let value = decode_child(cx, &v.ty);
+                quote! {
+                    let mut items = Vec::new();
+                    while let Some(child) = reader.next_child_if(|start| #test)? { items.push(#value); }
+                    return Ok(Self::#vid(items));
+                }
+            }
+        };
+        quote! {
+            if { let start = &first; #test } { #read }
+        }
+    });
+    let encodes = c.variants.iter().map(|v| {
+        let vid = ident(&v.name);
+        let wire = xml_name(cx, &v.element);
+        if v.many {
+            let write = encode_child(cx, &v.ty, &wire, quote! { item });
+            quote! { Self::#vid(items) => { for item in items { #write } } }
+        } else {
+            let write = encode_child(cx, &v.ty, &wire, quote! { value });
+            quote! { Self::#vid(value) => { #write } }
+        }
+    });
+    quote! {
+        #doc
+        #origin
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+        impl Default for #name {
+            fn default() -> Self {
+                Self::#first(Default::default())
+            }
+        }
+        impl #rt::XmlGroup for #name {
+            fn starts(start: &#rt::Start) -> bool {
+                #(#starts)||*
+            }
+            fn decode_group(reader: &mut #rt::XmlReader<'_>) -> Result<Self, #rt::DecodeError> {
+                let Some(first) = reader.peek_child()?.cloned() else {
+                    return Err(#rt::xml::no_alternative(reader, #label));
+                };
+                #(#decodes)*
+                Err(#rt::xml::no_alternative(reader, #label))
+            }
+            fn encode_group(&self, writer: &mut #rt::XmlWriter) -> Result<(), #rt::EncodeError> {
+                match self {
+                    #(#encodes)*
+                }
+                Ok(())
             }
         }
     }
@@ -564,7 +907,7 @@ fn emit_alias(a: &AliasPlan) -> TokenStream {
         "Generated from {} (facets are not checked).",
         a.origin
     ));
-    let target: syn::Path = syn::parse_str(a.target).unwrap_or_else(|_| syn::parse_quote!(String));
+    let target: syn::Path = syn::parse_str(&a.target).unwrap_or_else(|_| syn::parse_quote!(String));
     quote! { #doc #origin pub type #name = #target; }
 }
 
@@ -832,35 +1175,49 @@ fn emit_method(plan: &Plan, op: &OperationPlan, cx: &Cx) -> TokenStream {
     let call = quote! {
         #rt::Call { operation: &operations::#descriptor, headers, body: Vec::from([#(#body_parts)*]) }
     };
-    let (ret, invoke) = match &op.output {
+    let (ret, send, finish) = match &op.output {
         // An output element with no content is acknowledged with `()`.
         Some(part) if part.empty => {
             let ty = base_type(&part.ty);
             (
                 quote! { () },
-                quote! { self.transport.call::<#ty, _>(#call).await.map(|_| ()) },
+                quote! { self.transport.call::<#ty, _>(#call) },
+                quote! { .map(|_| ()) },
             )
         }
         Some(part) => {
             let ty = base_type(&part.ty);
-            (quote! { #ty }, quote! { self.transport.call(#call).await })
+            (
+                quote! { #ty },
+                quote! { self.transport.call(#call) },
+                quote! {},
+            )
         }
-        None => (quote! { () }, quote! { self.transport.send(#call).await }),
+        None => (
+            quote! { () },
+            quote! { self.transport.send(#call) },
+            quote! {},
+        ),
     };
     let headers_decl = if op.headers.is_empty() {
         quote! { let headers = Vec::new(); }
     } else {
         quote! { let mut headers = Vec::new(); }
     };
+    // The parts (`&dyn XmlEncode`, not `Sync`) live in a block that ends
+    // before the await, so the method's future is `Send` and can be spawned.
     quote! {
         #doc
         #wire
         #fault_doc
         pub async fn #method(&self, #(#params),*) -> Result<#ret, #error> {
-            #(#empty_inputs)*
-            #headers_decl
-            #(#header_parts)*
-            #invoke
+            let response = {
+                #(#empty_inputs)*
+                #headers_decl
+                #(#header_parts)*
+                #send
+            };
+            response.await #finish
         }
     }
 }

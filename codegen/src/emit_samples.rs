@@ -7,7 +7,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::emit::{base_type, ident, Cx};
-use crate::plan::{ClientPlan, EnumPlan, Occurs, Plan, RustType, StructPlan, TypeItem, TypeUse};
+use crate::plan::{
+    ChoicePlan, ClientPlan, EnumPlan, Occurs, Plan, RustType, StructPlan, TypeItem, TypeUse,
+};
 
 /// Complex values and lists nest, and use up depth; simple values do not,
 /// so values at the depth limit still have every simple field set.
@@ -79,6 +81,29 @@ fn emit_struct_sample(cx: &Cx, s: &StructPlan) -> TokenStream {
             fn sample(gen: &mut #rt::sample::Gen) -> Self {
                 let _ = &gen;
                 Self { #(#attrs)* #(#fields)* #any }
+            }
+        }
+    }
+}
+
+/// A choice's sample is its first alternative's.
+fn emit_choice_sample(cx: &Cx, c: &ChoicePlan) -> TokenStream {
+    let rt = &cx.rt;
+    let name = ident(&c.name);
+    let Some(first) = c.variants.first() else {
+        return TokenStream::new();
+    };
+    let variant = ident(&first.name);
+    let value = sample_expr(cx, &first.ty);
+    let value = if first.many {
+        quote! { gen.many_with(|gen| #value) }
+    } else {
+        value
+    };
+    quote! {
+        impl #rt::sample::Sample for #name {
+            fn sample(gen: &mut #rt::sample::Gen) -> Self {
+                #name::#variant(#value)
             }
         }
     }
@@ -223,6 +248,7 @@ pub fn emit_samples(plan: &Plan, cx: &Cx) -> TokenStream {
         TypeItem::Struct(s) => emit_struct_sample(cx, s),
         TypeItem::Enum(e) => emit_enum_sample(cx, e),
         TypeItem::Alias(_) | TypeItem::Array(_) => TokenStream::new(),
+        TypeItem::Choice(c) => emit_choice_sample(cx, c),
     });
     let clients = plan
         .clients

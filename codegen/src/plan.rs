@@ -4,8 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use wsdl::{
-    Compositor, Content, Definitions, ElementDecl, QName, SimpleKind, SoapVersion, Style, Term,
-    TypeDef, TypeRef, Use,
+    Attribute, ComplexType, Compositor, Content, Definitions, DerivationMethod, ElementDecl,
+    LocalElement, ModelGroup, Particle, QName, SimpleKind, SoapVersion, Style, Term, TypeDef,
+    TypeRef, Use, Wildcard, SOAP_ENCODING_NS,
 };
 
 use crate::names::{self, Scope};
@@ -27,6 +28,9 @@ pub struct Plan {
     /// Namespace URI -> name of the constant that holds it.
     pub namespaces: BTreeMap<String, String>,
     pub headers_struct: String,
+    /// What the generated code does not fully support, said out loud: the
+    /// loader's notes, then the generator's own.
+    pub diagnostics: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +39,8 @@ pub enum TypeItem {
     Enum(EnumPlan),
     Alias(AliasPlan),
     Array(ArrayPlan),
+    /// A `choice` (or a substitution group): one variant per alternative.
+    Choice(ChoicePlan),
 }
 
 impl TypeItem {
@@ -44,6 +50,7 @@ impl TypeItem {
             TypeItem::Enum(e) => &e.name,
             TypeItem::Alias(a) => &a.name,
             TypeItem::Array(a) => &a.name,
+            TypeItem::Choice(c) => &c.name,
         }
     }
 }
@@ -58,6 +65,9 @@ pub struct StructPlan {
     pub fields: Vec<FieldPlan>,
     /// `xs:anyAttribute`: a field that keeps attributes the schema leaves open.
     pub any_attribute: Option<String>,
+    /// A nested sequence (repeated, or an alternative of a choice): no
+    /// element of its own; read in order through `XmlGroup`.
+    pub group: bool,
 }
 
 impl StructPlan {
@@ -70,11 +80,56 @@ impl StructPlan {
 pub struct FieldPlan {
     pub name: String,
     pub doc: Option<String>,
+    /// The wire name of an element field (for other kinds, a descriptive name).
     pub element: QName,
     pub ty: TypeUse,
     pub occurs: Occurs,
     /// Redacted in `Debug` output.
     pub sensitive: bool,
+    pub kind: FieldKind,
+}
+
+/// What a field stands for on the wire.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldKind {
+    /// One child element per value.
+    Element,
+    /// A nested group (`RustType::Group`), read and written through `XmlGroup`.
+    Group,
+    /// `xs:any`: elements kept as received (`RustType::Raw`).
+    Any(WildcardPlan),
+    /// The character data of a simple-content type.
+    Text,
+    /// Mixed content: text and child elements in order, kept as received.
+    Mixed,
+}
+
+/// The namespaces an `xs:any` accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WildcardPlan {
+    Any,
+    /// `##other`: not this namespace, and not unqualified.
+    Other(Option<String>),
+    List(Vec<Option<String>>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChoicePlan {
+    pub name: String,
+    pub doc: Option<String>,
+    pub origin: String,
+    pub variants: Vec<VariantPlan>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct VariantPlan {
+    pub name: String,
+    pub element: QName,
+    pub ty: TypeUse,
+    /// The alternative repeats: the variant holds a `Vec`.
+    pub many: bool,
+    /// `Element`, `Group` or `Any`.
+    pub kind: FieldKind,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -99,6 +154,18 @@ pub struct TypeUse {
     pub rust: RustType,
     /// Behind a `Box` to break a recursive type's infinite size.
     pub boxed: bool,
+    /// `nillable="true"`: held in `rt::Nillable` (`xsi:nil="true"` on the wire).
+    pub nillable: bool,
+}
+
+impl TypeUse {
+    pub fn new(rust: RustType) -> Self {
+        TypeUse {
+            rust,
+            boxed: false,
+            nillable: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,6 +176,13 @@ pub enum RustType {
     Simple(String),
     /// A generated struct, written through `XmlEncode`/`XmlDecode`.
     Complex(String),
+    /// A runtime type written through `XmlEncode`/`XmlDecode` (`rt::AnyContent`).
+    Runtime(&'static str),
+    /// A generated group type (choice enum or sequence struct), written
+    /// through `XmlGroup`.
+    Group(String),
+    /// An element kept as received (`rt::RawElement`).
+    Raw,
     /// An array wrapper type (a sequence of one repeated element) exposed as
     /// `Vec<item>`; on the wire the wrapper element holds one `item_element`
     /// per entry.
@@ -139,7 +213,8 @@ pub struct AliasPlan {
     pub name: String,
     pub doc: Option<String>,
     pub origin: String,
-    pub target: &'static str,
+    /// The Rust type, as a path (`String`, `rt::List<i32>`).
+    pub target: String,
 }
 
 /// `pub type AssetArray = Vec<Asset>;` for an array wrapper type.
@@ -219,7 +294,21 @@ pub struct EndpointPlan {
 fn builtin(local: &str) -> Option<&'static str> {
     Some(match local {
         "string" | "normalizedString" | "token" | "language" | "Name" | "NCName" | "NMTOKEN"
-        | "ID" | "IDREF" | "ENTITY" | "anyURI" => "String",
+        | "ID" | "IDREF" | "ENTITY" | "anyURI" | "NOTATION" | "anySimpleType" => "String",
+        "NMTOKENS" | "IDREFS" | "ENTITIES" => "rt::List<String>",
+        "decimal" => "rt::Decimal",
+        "integer" | "nonNegativeInteger" | "positiveInteger" | "nonPositiveInteger"
+        | "negativeInteger" => "rt::Integer",
+        "date" => "rt::Date",
+        "time" => "rt::Time",
+        "duration" => "rt::Duration",
+        "gYear" => "rt::GYear",
+        "gYearMonth" => "rt::GYearMonth",
+        "gMonth" => "rt::GMonth",
+        "gMonthDay" => "rt::GMonthDay",
+        "gDay" => "rt::GDay",
+        "hexBinary" => "rt::HexBinary",
+        "QName" => "rt::QName",
         "boolean" => "bool",
         "byte" => "i8",
         "short" => "i16",
@@ -243,6 +332,10 @@ fn builtin(local: &str) -> Option<&'static str> {
 enum TypeKey {
     Named(QName),
     Element(QName),
+    /// A named `xs:group`, generated once.
+    Group(QName),
+    /// The substitution group headed by an element.
+    Substitution(QName),
 }
 
 struct Planner<'d> {
@@ -253,6 +346,56 @@ struct Planner<'d> {
     items: Vec<TypeItem>,
     /// Anonymous local types already planned, keyed by their Rust name.
     planned: BTreeSet<String>,
+    /// Substitution group head -> the elements that name it directly.
+    substitutes: BTreeMap<QName, Vec<QName>>,
+    /// Message elements given a struct of their own (see `element_use`).
+    wrappers: BTreeMap<QName, String>,
+    diagnostics: BTreeSet<String>,
+}
+
+/// A complex type's content with its derivation applied.
+struct Effective {
+    group: ModelGroup,
+    simple: Option<TypeRef>,
+    attributes: Vec<Attribute>,
+    any_attribute: Option<Wildcard>,
+    mixed: bool,
+}
+
+fn empty_group() -> ModelGroup {
+    ModelGroup {
+        compositor: Compositor::Sequence,
+        particles: Vec::new(),
+        reference: None,
+    }
+}
+
+/// A particle that occurs exactly once.
+fn once(term: Term) -> Particle {
+    Particle {
+        min_occurs: 1,
+        max_occurs: Some(1),
+        term,
+    }
+}
+
+fn key_of(element: &LocalElement) -> TypeKey {
+    TypeKey::Substitution(
+        element
+            .reference
+            .clone()
+            .unwrap_or_else(|| element.name.clone()),
+    )
+}
+
+fn append_doc(doc: &mut Option<String>, line: String) {
+    match doc {
+        Some(d) => {
+            d.push_str("\n\n");
+            d.push_str(&line);
+        }
+        None => *doc = Some(line),
+    }
 }
 
 pub fn plan(defs: &Definitions, options: &Options) -> Result<Plan, Error> {
@@ -263,7 +406,19 @@ pub fn plan(defs: &Definitions, options: &Options) -> Result<Plan, Error> {
         names: BTreeMap::new(),
         items: Vec::new(),
         planned: BTreeSet::new(),
+        substitutes: BTreeMap::new(),
+        wrappers: BTreeMap::new(),
+        diagnostics: BTreeSet::new(),
     };
+    for decl in defs.schema.elements.values() {
+        if let Some(head) = &decl.substitution_group {
+            planner
+                .substitutes
+                .entry(head.clone())
+                .or_default()
+                .push(decl.name.clone());
+        }
+    }
     // The generator's own items keep their plain names.
     let fault_enum = planner.scope.claim("Fault", None);
     let error_alias = planner.scope.claim("Error", None);
@@ -280,6 +435,8 @@ pub fn plan(defs: &Definitions, options: &Options) -> Result<Plan, Error> {
     box_recursive_fields(&mut types);
     types.sort_by(|a, b| a.name().cmp(b.name()));
     let namespaces = name_namespaces(&types, &headers, &faults, &clients, &mut planner.scope);
+    let mut diagnostics = defs.notes.clone();
+    diagnostics.extend(planner.diagnostics);
     Ok(Plan {
         sources: defs.files.clone(),
         documentation: defs.documentation.clone(),
@@ -292,6 +449,7 @@ pub fn plan(defs: &Definitions, options: &Options) -> Result<Plan, Error> {
         error_alias,
         headers_struct,
         namespaces,
+        diagnostics,
     })
 }
 
@@ -323,10 +481,26 @@ fn name_namespaces(
         match item {
             TypeItem::Struct(s) => {
                 for f in &s.fields {
-                    add(&f.element);
+                    if f.kind == FieldKind::Element {
+                        add(&f.element);
+                    }
+                    if let FieldKind::Any(WildcardPlan::Other(Some(ns))) = &f.kind {
+                        add(&QName::new(Some(ns), ""));
+                    }
                     add_items(&f.ty, &mut add);
                 }
                 s.attributes.iter().for_each(|a| add(&a.attribute));
+            }
+            TypeItem::Choice(c) => {
+                for v in &c.variants {
+                    if v.kind == FieldKind::Element {
+                        add(&v.element);
+                    }
+                    if let FieldKind::Any(WildcardPlan::Other(Some(ns))) = &v.kind {
+                        add(&QName::new(Some(ns), ""));
+                    }
+                    add_items(&v.ty, &mut add);
+                }
             }
             TypeItem::Array(a) => {
                 add(&a.item_element);
@@ -414,6 +588,7 @@ impl<'d> Planner<'d> {
                         self.plan_type_with_doc(&name, def, origin, doc)?;
                     }
                 }
+                TypeKey::Group(_) | TypeKey::Substitution(_) => {}
             }
         }
         Ok(())
@@ -433,30 +608,30 @@ impl<'d> Planner<'d> {
         match def {
             TypeDef::Simple(simple) => {
                 let doc = simple.documentation.clone().or(outer_doc);
-                let SimpleKind::Restriction {
-                    base, enumerations, ..
-                } = &simple.kind;
-                if enumerations.is_empty() {
-                    let target = self.simple_base(base, &origin)?;
-                    self.items.push(TypeItem::Alias(AliasPlan {
-                        name: name.to_owned(),
-                        doc,
-                        origin,
-                        target,
-                    }));
-                } else {
-                    let mut scope = Scope::default();
-                    scope.reserve("Other");
-                    let variants = enumerations
-                        .iter()
-                        .map(|v| (scope.claim(&names::type_name(v), None), v.clone()))
-                        .collect();
-                    self.items.push(TypeItem::Enum(EnumPlan {
-                        name: name.to_owned(),
-                        doc,
-                        origin,
-                        variants,
-                    }));
+                match &simple.kind {
+                    SimpleKind::Restriction { enumerations, .. } if !enumerations.is_empty() => {
+                        let mut scope = Scope::default();
+                        scope.reserve("Other");
+                        let variants = enumerations
+                            .iter()
+                            .map(|v| (scope.claim(&names::type_name(v), None), v.clone()))
+                            .collect();
+                        self.items.push(TypeItem::Enum(EnumPlan {
+                            name: name.to_owned(),
+                            doc,
+                            origin,
+                            variants,
+                        }));
+                    }
+                    _ => {
+                        let target = self.simple_target(&simple.kind, name, &origin, 0)?;
+                        self.items.push(TypeItem::Alias(AliasPlan {
+                            name: name.to_owned(),
+                            doc,
+                            origin,
+                            target,
+                        }));
+                    }
                 }
             }
             TypeDef::Complex(complex)
@@ -489,76 +664,553 @@ impl<'d> Planner<'d> {
             }
             TypeDef::Complex(complex) => {
                 let doc = complex.documentation.clone().or(outer_doc);
-                let mut scope = Scope::default();
-                let mut attributes = Vec::new();
-                for attr in &complex.attributes {
-                    let ty = self.type_use(&attr.ty, name, &attr.name.local, &origin)?;
-                    if !ty.rust.is_simple() {
-                        return Err(Error::unsupported(
-                            "attribute of complex type",
-                            format!("{origin}, attribute `{}`", attr.name),
-                        ));
-                    }
-                    attributes.push(AttributePlan {
-                        name: scope.claim(&names::field_name(&attr.name.local), None),
-                        doc: attr.documentation.clone(),
-                        attribute: attr.name.clone(),
-                        ty,
-                        required: attr.required,
-                        sensitive: self.options.sensitive_fields.contains(&attr.name.local),
-                    });
-                }
-                let Content::Elements(group) = &complex.content;
-                if group.compositor == Compositor::All
-                    && group.particles.iter().any(|p| p.max_occurs != Some(1))
-                {
-                    return Err(Error::unsupported("xs:all with repeated elements", origin));
-                }
-                let mut fields = Vec::new();
-                for particle in &group.particles {
-                    let Term::Element(element) = &particle.term;
-                    let occurs = match (particle.min_occurs, particle.max_occurs) {
-                        (_, Some(0)) => continue,
-                        (0, Some(1)) => Occurs::Optional,
-                        (_, Some(1)) => Occurs::Required,
-                        _ => Occurs::Many,
-                    };
-                    if element.nillable {
-                        return Err(Error::unsupported(
-                            "nillable element",
-                            format!("{origin}, element `{}`", element.name),
-                        ));
-                    }
-                    let ty = self.type_use(&element.ty, name, &element.name.local, &origin)?;
-                    fields.push(FieldPlan {
-                        name: scope.claim(&names::field_name(&element.name.local), None),
-                        doc: element.documentation.clone(),
-                        element: element.name.clone(),
-                        ty,
-                        occurs,
-                        sensitive: self.options.sensitive_fields.contains(&element.name.local),
-                    });
-                }
-                let any_attribute = complex
-                    .any_attribute
-                    .as_ref()
-                    .map(|_| scope.claim("other_attributes", None));
-                self.items.push(TypeItem::Struct(StructPlan {
-                    name: name.to_owned(),
-                    doc,
-                    origin,
-                    attributes,
-                    fields,
-                    any_attribute,
-                }));
+                self.plan_complex(name, complex, origin, doc)?;
             }
         }
         Ok(())
     }
 
-    fn simple_base(&self, base: &QName, origin: &str) -> Result<&'static str, Error> {
+    fn plan_complex(
+        &mut self,
+        name: &str,
+        complex: &ComplexType,
+        origin: String,
+        doc: Option<String>,
+    ) -> Result<(), Error> {
+        let effective = self.effective(complex, &origin, 0)?;
+        let mut scope = Scope::default();
+        let mut attributes = Vec::new();
+        for attr in &effective.attributes {
+            let ty = self.type_use(&attr.ty, name, &attr.name.local, &origin)?;
+            if !ty.rust.is_simple() {
+                return Err(Error::unsupported(
+                    "attribute of complex type",
+                    format!("{origin}, attribute `{}`", attr.name),
+                ));
+            }
+            let mut doc = attr.documentation.clone();
+            if let Some(value) = attr.default.as_ref().or(attr.fixed.as_ref()) {
+                let what = if attr.fixed.is_some() {
+                    "Fixed"
+                } else {
+                    "Default"
+                };
+                append_doc(
+                    &mut doc,
+                    format!("{what} value: `{value}` (not applied on read)."),
+                );
+            }
+            attributes.push(AttributePlan {
+                name: scope.claim(&names::field_name(&attr.name.local), None),
+                doc,
+                attribute: attr.name.clone(),
+                ty,
+                required: attr.required,
+                sensitive: self.options.sensitive_fields.contains(&attr.name.local),
+            });
+        }
+        let mut fields = Vec::new();
+        if let Some(simple) = &effective.simple {
+            let ty = self.simple_value_use(simple, name, &origin, 0)?;
+            fields.push(FieldPlan {
+                name: scope.claim("value", None),
+                doc: Some("The element's text.".to_owned()),
+                element: QName::new(None, "(text)"),
+                ty,
+                occurs: Occurs::Required,
+                sensitive: false,
+                kind: FieldKind::Text,
+            });
+        } else if effective.mixed {
+            fields.push(FieldPlan {
+                name: scope.claim("content", None),
+                doc: Some(
+                    "Mixed content: text and child elements in document order, kept as received."
+                        .to_owned(),
+                ),
+                element: QName::new(None, "(mixed)"),
+                ty: TypeUse::new(RustType::Builtin("rt::Node")),
+                occurs: Occurs::Many,
+                sensitive: false,
+                kind: FieldKind::Mixed,
+            });
+        } else {
+            let top = Particle {
+                min_occurs: 1,
+                max_occurs: Some(1),
+                term: Term::Group(effective.group.clone()),
+            };
+            self.plan_particles(&[top], name, &mut scope, &mut fields, false, &origin)?;
+        }
+        let any_attribute = effective
+            .any_attribute
+            .as_ref()
+            .map(|_| scope.claim("other_attributes", None));
+        self.items.push(TypeItem::Struct(StructPlan {
+            name: name.to_owned(),
+            doc,
+            origin,
+            attributes,
+            fields,
+            any_attribute,
+            group: false,
+        }));
+        Ok(())
+    }
+
+    /// The content and attributes of a complex type with its derivation
+    /// applied: an extension's base content comes first, then its own.
+    fn effective(
+        &self,
+        complex: &ComplexType,
+        origin: &str,
+        depth: usize,
+    ) -> Result<Effective, Error> {
+        if depth > 64 {
+            return Err(Error::unsupported(
+                "type derivation chain deeper than 64 levels (or circular)",
+                origin.to_owned(),
+            ));
+        }
+        let (own_group, own_simple) = match &complex.content {
+            Content::Elements(group) => (group.clone(), None),
+            Content::Simple(ty) => (empty_group(), Some(ty.clone())),
+        };
+        let own = Effective {
+            group: own_group,
+            simple: own_simple,
+            attributes: complex.attributes.clone(),
+            any_attribute: complex.any_attribute.clone(),
+            mixed: complex.mixed,
+        };
+        let Some(derivation) = &complex.derivation else {
+            return Ok(own);
+        };
+        let base = match self.defs.schema.types.get(&derivation.base) {
+            Some(TypeDef::Complex(base)) => self.effective(base, origin, depth + 1)?,
+            // A built-in, a simple type, or soapenc:Array: nothing to inherit.
+            _ => return Ok(own),
+        };
+        let mut attributes: Vec<Attribute> = base
+            .attributes
+            .into_iter()
+            .filter(|a| !derivation.prohibited_attributes.contains(&a.name))
+            .filter(|a| !own.attributes.iter().any(|o| o.name == a.name))
+            .collect();
+        attributes.extend(own.attributes);
+        Ok(match derivation.method {
+            DerivationMethod::Extension => Effective {
+                group: if base.group.particles.is_empty() {
+                    own.group
+                } else if own.group.particles.is_empty() {
+                    base.group
+                } else {
+                    ModelGroup {
+                        compositor: Compositor::Sequence,
+                        particles: vec![
+                            once(Term::Group(base.group)),
+                            once(Term::Group(own.group)),
+                        ],
+                        reference: None,
+                    }
+                },
+                simple: own.simple.or(base.simple),
+                attributes,
+                any_attribute: own.any_attribute.or(base.any_attribute),
+                mixed: own.mixed || base.mixed,
+            },
+            DerivationMethod::Restriction => Effective {
+                group: own.group,
+                simple: own.simple.or(base.simple),
+                attributes,
+                any_attribute: own.any_attribute,
+                mixed: own.mixed,
+            },
+        })
+    }
+
+    /// Fields for the particles of a sequence (or `all`), nested sequences
+    /// flattened in place. `optional` is set inside an optional group.
+    fn plan_particles(
+        &mut self,
+        particles: &[Particle],
+        parent: &str,
+        scope: &mut Scope,
+        fields: &mut Vec<FieldPlan>,
+        optional: bool,
+        origin: &str,
+    ) -> Result<(), Error> {
+        for particle in particles {
+            let repeated = particle.max_occurs != Some(1);
+            let occurs = match (particle.min_occurs, particle.max_occurs) {
+                (_, Some(0)) => continue,
+                (0, Some(1)) => Occurs::Optional,
+                (_, Some(1)) if optional => Occurs::Optional,
+                (_, Some(1)) => Occurs::Required,
+                _ => Occurs::Many,
+            };
+            match &particle.term {
+                Term::Element(element) => {
+                    if let Some(choice) = self.substitution_choice(element) {
+                        let name =
+                            self.group_type(&choice, parent, origin, Some(key_of(element)))?;
+                        let occurs = if occurs == Occurs::Required && self.emptiable(&choice) {
+                            Occurs::Optional
+                        } else {
+                            occurs
+                        };
+                        fields.push(FieldPlan {
+                            name: scope.claim(&names::field_name(&element.name.local), None),
+                            doc: element.documentation.clone(),
+                            element: element.name.clone(),
+                            ty: TypeUse::new(RustType::Group(name)),
+                            occurs,
+                            sensitive: false,
+                            kind: FieldKind::Group,
+                        });
+                        continue;
+                    }
+                    let ty = self.element_type_use(element, parent, origin)?;
+                    let mut doc = element.documentation.clone();
+                    if let Some(value) = element.default.as_ref().or(element.fixed.as_ref()) {
+                        let what = if element.fixed.is_some() {
+                            "Fixed"
+                        } else {
+                            "Default"
+                        };
+                        append_doc(
+                            &mut doc,
+                            format!("{what} value: `{value}` (not applied on read)."),
+                        );
+                    }
+                    fields.push(FieldPlan {
+                        name: scope.claim(&names::field_name(&element.name.local), None),
+                        doc,
+                        element: element.name.clone(),
+                        ty,
+                        occurs,
+                        sensitive: self.options.sensitive_fields.contains(&element.name.local),
+                        kind: FieldKind::Element,
+                    });
+                }
+                Term::Any(wildcard) => {
+                    let occurs = if repeated {
+                        Occurs::Many
+                    } else {
+                        Occurs::Optional
+                    };
+                    fields.push(FieldPlan {
+                        name: scope.claim("any", None),
+                        doc: Some(format!(
+                            "Elements the schema leaves open (`xs:any namespace=\"{}\"`), kept as received.",
+                            wildcard.namespace
+                        )),
+                        element: QName::new(None, "(any)"),
+                        ty: TypeUse::new(RustType::Raw),
+                        occurs,
+                        sensitive: false,
+                        kind: FieldKind::Any(self.wildcard_plan(wildcard)),
+                    });
+                }
+                Term::Group(group)
+                    if !repeated
+                        && matches!(group.compositor, Compositor::Sequence | Compositor::All) =>
+                {
+                    let optional = optional || particle.min_occurs == 0;
+                    self.plan_particles(&group.particles, parent, scope, fields, optional, origin)?;
+                }
+                Term::Group(group) => {
+                    let key = group.reference.clone().map(TypeKey::Group);
+                    let name = self.group_type(group, parent, origin, key)?;
+                    let occurs = if occurs == Occurs::Required && self.emptiable(group) {
+                        Occurs::Optional
+                    } else {
+                        occurs
+                    };
+                    let wanted = match (&group.reference, group.compositor) {
+                        (Some(q), _) => names::field_name(&q.local),
+                        (None, Compositor::Choice) => "choice".to_owned(),
+                        (None, _) => "sequence".to_owned(),
+                    };
+                    fields.push(FieldPlan {
+                        name: scope.claim(&wanted, None),
+                        doc: None,
+                        element: QName::new(None, &format!("({wanted})")),
+                        ty: TypeUse::new(RustType::Group(name)),
+                        occurs,
+                        sensitive: false,
+                        kind: FieldKind::Group,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The type of a nested group: a choice enum, or a struct for a
+    /// sequence read in order. Named groups (and substitution groups) are
+    /// generated once and shared.
+    fn group_type(
+        &mut self,
+        group: &ModelGroup,
+        parent: &str,
+        origin: &str,
+        key: Option<TypeKey>,
+    ) -> Result<String, Error> {
+        if let Some(name) = key.as_ref().and_then(|k| self.names.get(k)) {
+            return Ok(name.clone());
+        }
+        let suffix = if group.compositor == Compositor::Choice {
+            "Choice"
+        } else {
+            "Sequence"
+        };
+        let wanted = match &key {
+            Some(TypeKey::Group(q)) => names::type_name(&q.local),
+            Some(TypeKey::Substitution(q)) => format!("{}{suffix}", names::type_name(&q.local)),
+            _ => format!("{parent}{suffix}"),
+        };
+        let name = self.scope.claim(&wanted, Some(suffix));
+        if let Some(key) = key {
+            self.names.insert(key, name.clone());
+        }
+        let origin = match &group.reference {
+            Some(q) => format!("group `{q}`"),
+            None => format!("a nested {} in {origin}", suffix.to_lowercase()),
+        };
+        if group.compositor == Compositor::Choice {
+            let mut scope = Scope::default();
+            let mut variants = Vec::new();
+            for particle in &group.particles {
+                if particle.max_occurs == Some(0) {
+                    continue;
+                }
+                let many = particle.max_occurs != Some(1);
+                let variant = match &particle.term {
+                    Term::Element(element) => VariantPlan {
+                        name: scope.claim(&names::type_name(&element.name.local), None),
+                        element: element.name.clone(),
+                        ty: self.element_type_use(element, &name, &origin)?,
+                        many,
+                        kind: FieldKind::Element,
+                    },
+                    Term::Group(inner) => {
+                        let key = inner.reference.clone().map(TypeKey::Group);
+                        let inner_name = self.group_type(inner, &name, &origin, key)?;
+                        VariantPlan {
+                            name: scope.claim(&inner_name, None),
+                            element: QName::new(None, "(group)"),
+                            ty: TypeUse::new(RustType::Group(inner_name)),
+                            many,
+                            kind: FieldKind::Group,
+                        }
+                    }
+                    Term::Any(wildcard) => VariantPlan {
+                        name: scope.claim("Any", None),
+                        element: QName::new(None, "(any)"),
+                        ty: TypeUse::new(RustType::Raw),
+                        many,
+                        kind: FieldKind::Any(self.wildcard_plan(wildcard)),
+                    },
+                };
+                variants.push(variant);
+            }
+            if variants.is_empty() {
+                return Err(Error::unsupported("xs:choice with no alternatives", origin));
+            }
+            self.items.push(TypeItem::Choice(ChoicePlan {
+                name: name.clone(),
+                doc: None,
+                origin,
+                variants,
+            }));
+        } else {
+            let mut scope = Scope::default();
+            let mut fields = Vec::new();
+            self.plan_particles(
+                &group.particles,
+                &name,
+                &mut scope,
+                &mut fields,
+                false,
+                &origin,
+            )?;
+            if fields.is_empty() {
+                return Err(Error::unsupported("empty repeated xs:sequence", origin));
+            }
+            self.items.push(TypeItem::Struct(StructPlan {
+                name: name.clone(),
+                doc: None,
+                origin,
+                attributes: Vec::new(),
+                fields,
+                any_attribute: None,
+                group: true,
+            }));
+        }
+        Ok(name)
+    }
+
+    /// True when a group can match no elements at all.
+    fn emptiable(&self, group: &ModelGroup) -> bool {
+        let particle = |p: &Particle| {
+            p.min_occurs == 0 || matches!(&p.term, Term::Group(g) if self.emptiable(g))
+        };
+        match group.compositor {
+            Compositor::Choice => group.particles.iter().any(particle),
+            _ => group.particles.iter().all(particle),
+        }
+    }
+
+    /// For a reference to the head of a substitution group: a choice of the
+    /// head (unless abstract) and every element that may stand in for it.
+    fn substitution_choice(&self, element: &LocalElement) -> Option<ModelGroup> {
+        let head = element.reference.as_ref()?;
+        let mut members = Vec::new();
+        let mut queue = vec![head.clone()];
+        while let Some(next) = queue.pop() {
+            for member in self.substitutes.get(&next).into_iter().flatten() {
+                if !members.contains(member) && member != head {
+                    members.push(member.clone());
+                    queue.push(member.clone());
+                }
+            }
+        }
+        if members.is_empty() {
+            return None;
+        }
+        members.sort();
+        let head_decl = self.defs.schema.elements.get(head)?;
+        let mut particles = Vec::new();
+        for name in std::iter::once(head)
+            .filter(|_| !head_decl.abstract_)
+            .chain(&members)
+        {
+            let decl = self.defs.schema.elements.get(name)?;
+            if decl.abstract_ {
+                continue;
+            }
+            particles.push(once(Term::Element(LocalElement {
+                name: decl.name.clone(),
+                ty: decl.ty.clone(),
+                nillable: decl.nillable,
+                documentation: decl.documentation.clone(),
+                reference: Some(decl.name.clone()),
+                default: decl.default.clone(),
+                fixed: decl.fixed.clone(),
+            })));
+        }
+        Some(ModelGroup {
+            compositor: Compositor::Choice,
+            particles,
+            reference: None,
+        })
+    }
+
+    fn wildcard_plan(&self, wildcard: &Wildcard) -> WildcardPlan {
+        let tns = wildcard.target_namespace.clone();
+        let mut list = Vec::new();
+        for token in wildcard.namespace.split_whitespace() {
+            match token {
+                "##any" => return WildcardPlan::Any,
+                "##other" => return WildcardPlan::Other(tns),
+                "##local" => list.push(None),
+                "##targetNamespace" => list.push(tns.clone()),
+                uri => list.push(Some(uri.to_owned())),
+            }
+        }
+        if list.is_empty() {
+            WildcardPlan::Any
+        } else {
+            WildcardPlan::List(list)
+        }
+    }
+
+    /// The type of an element particle: a reference to a global element
+    /// with an anonymous type uses that element's generated type.
+    fn element_type_use(
+        &mut self,
+        element: &LocalElement,
+        parent: &str,
+        origin: &str,
+    ) -> Result<TypeUse, Error> {
+        let mut ty = match (&element.reference, &element.ty) {
+            (Some(q), TypeRef::Anonymous(def)) => {
+                match self.names.get(&TypeKey::Element(q.clone())) {
+                    Some(name) => TypeUse::new(match def.as_ref() {
+                        TypeDef::Simple(_) => RustType::Simple(name.clone()),
+                        TypeDef::Complex(_) => RustType::Complex(name.clone()),
+                    }),
+                    None => self.type_use(&element.ty, parent, &element.name.local, origin)?,
+                }
+            }
+            _ => self.type_use(&element.ty, parent, &element.name.local, origin)?,
+        };
+        ty.nillable = element.nillable;
+        Ok(ty)
+    }
+
+    /// The Rust type of a simple type's values, as a path.
+    fn simple_target(
+        &mut self,
+        kind: &SimpleKind,
+        parent: &str,
+        origin: &str,
+        depth: usize,
+    ) -> Result<String, Error> {
+        if depth > 64 {
+            return Err(Error::unsupported(
+                "simple type derivation deeper than 64 levels (or circular)",
+                origin.to_owned(),
+            ));
+        }
+        match kind {
+            SimpleKind::Restriction { base, .. } => {
+                self.simple_base(base, parent, origin, depth + 1)
+            }
+            SimpleKind::Union { .. } => Ok("String".to_owned()),
+            SimpleKind::List { item } => {
+                let item = match item {
+                    TypeRef::Named(q) => self.simple_base(q, parent, origin, depth + 1)?,
+                    TypeRef::Anonymous(def) => match def.as_ref() {
+                        TypeDef::Simple(simple) => {
+                            self.simple_target(&simple.kind, parent, origin, depth + 1)?
+                        }
+                        TypeDef::Complex(_) => {
+                            return Err(Error::unsupported(
+                                "xs:list of a complex type",
+                                origin.to_owned(),
+                            ))
+                        }
+                    },
+                    TypeRef::OfElement(_) => {
+                        return Err(Error::unsupported(
+                            "xs:list of an element's type",
+                            origin.to_owned(),
+                        ))
+                    }
+                };
+                Ok(format!("rt::List<{item}>"))
+            }
+        }
+    }
+
+    /// The Rust type a restriction of `base` holds its value in.
+    fn simple_base(
+        &mut self,
+        base: &QName,
+        parent: &str,
+        origin: &str,
+        depth: usize,
+    ) -> Result<String, Error> {
+        if depth > 64 {
+            return Err(Error::unsupported(
+                "simple type derivation deeper than 64 levels (or circular)",
+                origin.to_owned(),
+            ));
+        }
         if base.is_xsd() {
-            return builtin(&base.local).ok_or_else(|| {
+            return builtin(&base.local).map(str::to_owned).ok_or_else(|| {
                 Error::unsupported(
                     format!("built-in type xs:{}", base.local),
                     origin.to_owned(),
@@ -567,14 +1219,81 @@ impl<'d> Planner<'d> {
         }
         match self.defs.schema.types.get(base) {
             Some(TypeDef::Simple(simple)) => {
-                let SimpleKind::Restriction { base: inner, .. } = &simple.kind;
-                self.simple_base(inner, origin)
+                // A named enumeration keeps its generated type.
+                if let SimpleKind::Restriction { enumerations, .. } = &simple.kind {
+                    if !enumerations.is_empty() {
+                        if let Some(name) = self.names.get(&TypeKey::Named(base.clone())) {
+                            return Ok(name.clone());
+                        }
+                    }
+                }
+                self.simple_target(&simple.kind, parent, origin, depth + 1)
             }
-            _ => Err(Error::unsupported(
-                format!("restriction of non-simple type `{base}`"),
+            Some(TypeDef::Complex(complex)) => {
+                // The value type of a complex type with simple content.
+                let effective = self.effective(complex, origin, 0)?;
+                match effective.simple {
+                    Some(TypeRef::Named(q)) => self.simple_base(&q, parent, origin, depth + 1),
+                    Some(TypeRef::Anonymous(def)) => match def.as_ref() {
+                        TypeDef::Simple(simple) => {
+                            self.simple_target(&simple.kind, parent, origin, depth + 1)
+                        }
+                        TypeDef::Complex(_) => Ok("String".to_owned()),
+                    },
+                    Some(TypeRef::OfElement(_)) => Ok("String".to_owned()),
+                    None => Err(Error::unsupported(
+                        format!(
+                            "simple restriction of complex type `{base}` without simple content"
+                        ),
+                        origin.to_owned(),
+                    )),
+                }
+            }
+            None => Err(Error::unsupported(
+                format!("restriction of unknown type `{base}`"),
                 origin.to_owned(),
             )),
         }
+    }
+
+    /// The value type of simple content: a simple type, or the value type
+    /// of a complex type with simple content.
+    fn simple_value_use(
+        &mut self,
+        ty: &TypeRef,
+        parent: &str,
+        origin: &str,
+        depth: usize,
+    ) -> Result<TypeUse, Error> {
+        if depth > 64 {
+            return Err(Error::unsupported(
+                "simple content derivation deeper than 64 levels (or circular)",
+                origin.to_owned(),
+            ));
+        }
+        if let TypeRef::Named(q) = ty {
+            if let Some(TypeDef::Complex(complex)) = self.defs.schema.types.get(q) {
+                let effective = self.effective(complex, origin, 0)?;
+                return match effective.simple {
+                    Some(inner) => self.simple_value_use(&inner, parent, origin, depth + 1),
+                    None => Err(Error::unsupported(
+                        format!("simpleContent based on complex type `{q}` without simple content"),
+                        origin.to_owned(),
+                    )),
+                };
+            }
+            if q.is_xsd() && q.local == "anyType" {
+                return Ok(TypeUse::new(RustType::Builtin("String")));
+            }
+        }
+        let use_ = self.type_use(ty, parent, "Value", origin)?;
+        if !use_.rust.is_simple() {
+            return Err(Error::unsupported(
+                "simpleContent whose value type is not simple",
+                origin.to_owned(),
+            ));
+        }
+        Ok(use_)
     }
 
     /// The Rust type of an element or attribute, planning an anonymous type
@@ -587,6 +1306,9 @@ impl<'d> Planner<'d> {
         origin: &str,
     ) -> Result<TypeUse, Error> {
         let rust = match ty {
+            TypeRef::Named(q) if q.is_xsd() && q.local == "anyType" => {
+                RustType::Runtime("rt::AnyContent")
+            }
             TypeRef::Named(q) if q.is_xsd() => {
                 RustType::Builtin(builtin(&q.local).ok_or_else(|| {
                     Error::unsupported(
@@ -610,8 +1332,9 @@ impl<'d> Planner<'d> {
                     Some(TypeDef::Simple(_)) => RustType::Simple(name),
                     Some(TypeDef::Complex(complex)) => match array_item(complex) {
                         Some(item) => {
-                            let item_use =
+                            let mut item_use =
                                 self.type_use(&item.ty, &name, &item.name.local, origin)?;
+                            item_use.nillable = item.nillable;
                             RustType::Array {
                                 alias: name,
                                 item: Box::new(item_use),
@@ -621,6 +1344,24 @@ impl<'d> Planner<'d> {
                         None => RustType::Complex(name),
                     },
                     None => RustType::Complex(name),
+                }
+            }
+            TypeRef::OfElement(q) => {
+                let name = self
+                    .names
+                    .get(&TypeKey::Element(q.clone()))
+                    .cloned()
+                    .ok_or_else(|| {
+                        Error::unsupported(
+                            format!("reference to the type of undeclared element `{q}`"),
+                            origin.to_owned(),
+                        )
+                    })?;
+                match self.defs.schema.elements.get(q).map(|e| &e.ty) {
+                    Some(TypeRef::Anonymous(def)) if matches!(def.as_ref(), TypeDef::Simple(_)) => {
+                        RustType::Simple(name)
+                    }
+                    _ => RustType::Complex(name),
                 }
             }
             TypeRef::Anonymous(def) => {
@@ -639,10 +1380,12 @@ impl<'d> Planner<'d> {
                 }
             }
         };
-        Ok(TypeUse { rust, boxed: false })
+        Ok(TypeUse::new(rust))
     }
 
-    /// The Rust type that holds a global element's content.
+    /// The Rust type that holds a global element's content. A message
+    /// element whose type is an array wrapper or a simple type gets a
+    /// struct of its own, so it is encoded and decoded as a whole.
     fn element_use(
         &mut self,
         element: &QName,
@@ -654,24 +1397,115 @@ impl<'d> Planner<'d> {
                 origin.to_owned(),
             )
         })?;
+        if let Some(wrapper) = self.wrappers.get(element) {
+            return Ok((TypeUse::new(RustType::Complex(wrapper.clone())), decl));
+        }
         let ty = match &decl.ty {
             TypeRef::Anonymous(def) => {
-                let name = self.names[&TypeKey::Element(element.clone())].clone();
+                let name = self
+                    .names
+                    .get(&TypeKey::Element(element.clone()))
+                    .cloned()
+                    .ok_or_else(|| {
+                        Error::unsupported(
+                            format!("element `{element}` whose type was not planned"),
+                            origin.to_owned(),
+                        )
+                    })?;
                 let rust = match def.as_ref() {
                     TypeDef::Simple(_) => RustType::Simple(name),
                     TypeDef::Complex(_) => RustType::Complex(name),
                 };
-                TypeUse { rust, boxed: false }
+                TypeUse::new(rust)
             }
             named => self.type_use(named, "", &element.local, origin)?,
         };
-        if matches!(ty.rust, RustType::Array { .. }) {
-            return Err(Error::unsupported(
-                format!("array wrapper type as the type of message element `{element}`"),
-                origin.to_owned(),
-            ));
+        let field = match &ty.rust {
+            RustType::Array {
+                item, item_element, ..
+            } => FieldPlan {
+                name: names::field_name(&item_element.local),
+                doc: None,
+                element: item_element.clone(),
+                ty: (**item).clone(),
+                occurs: Occurs::Many,
+                sensitive: false,
+                kind: FieldKind::Element,
+            },
+            rust if rust.is_simple() => FieldPlan {
+                name: "value".to_owned(),
+                doc: Some("The element's text.".to_owned()),
+                element: QName::new(None, "(text)"),
+                ty: ty.clone(),
+                occurs: Occurs::Required,
+                sensitive: false,
+                kind: FieldKind::Text,
+            },
+            _ => return Ok((ty, decl)),
+        };
+        let wanted = match &decl.ty {
+            TypeRef::Anonymous(_) => format!("{}Element", names::type_name(&element.local)),
+            _ => names::type_name(&element.local),
+        };
+        let name = self.scope.claim(&wanted, Some("Element"));
+        self.wrappers.insert(element.clone(), name.clone());
+        self.items.push(TypeItem::Struct(StructPlan {
+            name: name.clone(),
+            doc: decl.documentation.clone(),
+            origin: format!("element `{element}`"),
+            attributes: Vec::new(),
+            fields: vec![field],
+            any_attribute: None,
+            group: false,
+        }));
+        Ok((TypeUse::new(RustType::Complex(name)), decl))
+    }
+
+    /// The wrapper element of an rpc-style message: a struct named after
+    /// the operation with one field per part, each written as an
+    /// unqualified element named after the part.
+    fn rpc_wrapper(
+        &mut self,
+        operation: &str,
+        suffix: &str,
+        element: &QName,
+        parts: &[&wsdl::Part],
+        origin: &str,
+    ) -> Result<TypeUse, Error> {
+        let name = self.scope.claim(
+            &format!("{}{suffix}", names::type_name(operation)),
+            Some("Rpc"),
+        );
+        let mut scope = Scope::default();
+        let mut fields = Vec::new();
+        for part in parts {
+            let (wire, ty) = match &part.kind {
+                wsdl::PartKind::Type(q) => (
+                    QName::new(None, &part.name),
+                    self.type_use(&TypeRef::Named(q.clone()), &name, &part.name, origin)?,
+                ),
+                wsdl::PartKind::Element(q) => (q.clone(), self.element_use(q, origin)?.0),
+            };
+            fields.push(FieldPlan {
+                name: scope.claim(&names::field_name(&part.name), None),
+                doc: None,
+                element: wire,
+                ty,
+                occurs: Occurs::Required,
+                sensitive: self.options.sensitive_fields.contains(&part.name),
+                kind: FieldKind::Element,
+            });
         }
-        Ok((ty, decl))
+        self.items.push(TypeItem::Struct(StructPlan {
+            name: name.clone(),
+            doc: None,
+            origin: format!("the rpc-style message `{element}` of {origin}"),
+            attributes: Vec::new(),
+            fields,
+            any_attribute: None,
+            group: false,
+        }));
+        Ok(TypeUse::new(RustType::Complex(name)))
     }
 
     /// True when `ty` is a generated struct with no content at all.
@@ -733,22 +1567,37 @@ impl<'d> Planner<'d> {
                 let mut op_bindings = Vec::new();
                 let mut body_parts: Option<Vec<String>> = None;
                 let mut header_refs = BTreeSet::new();
+                let mut output_body_parts: Option<Vec<String>> = None;
+                let mut output_headers: BTreeSet<(QName, String)> = BTreeSet::new();
+                // (input namespace, output namespace) of an rpc-style operation.
+                let mut rpc: Option<(Option<String>, Option<String>)> = None;
                 for binding in &bindings {
                     let Some(bop) = binding.operations.iter().find(|o| o.name == op.name) else {
                         continue;
                     };
-                    if bop.style == Style::Rpc {
-                        return Err(Error::unsupported(
-                            "rpc style",
-                            format!("{origin}, binding `{}`", binding.name),
+                    if bop.style == Style::Rpc && rpc.is_none() {
+                        rpc = Some((
+                            bop.input.as_ref().and_then(|m| m.body.namespace.clone()),
+                            bop.output.as_ref().and_then(|m| m.body.namespace.clone()),
                         ));
                     }
                     for message in [&bop.input, &bop.output].into_iter().flatten() {
                         if message.body.use_ == Use::Encoded {
-                            return Err(Error::unsupported(
-                                "use=\"encoded\"",
-                                format!("{origin}, binding `{}`", binding.name),
+                            self.diagnostics.insert(format!(
+                                "binding `{}` uses SOAP encoding (use=\"encoded\"): messages are \
+                                 generated with the rpc/literal shape; xsi:type annotations are not \
+                                 written, multi-reference values (href/id) are not resolved, and \
+                                 soapenc:Array items are read and written as <item> elements",
+                                binding.name
                             ));
+                        }
+                    }
+                    if let Some(output) = &bop.output {
+                        if output_body_parts.is_none() {
+                            output_body_parts = output.body.parts.clone();
+                        }
+                        for header in &output.headers {
+                            output_headers.insert((header.message.clone(), header.part.clone()));
                         }
                     }
                     op_bindings.push((binding.soap_version, bop.soap_action.clone()));
@@ -758,6 +1607,14 @@ impl<'d> Planner<'d> {
                         }
                         for header in &input.headers {
                             header_refs.insert((header.message.clone(), header.part.clone()));
+                            if !header.faults.is_empty() {
+                                self.diagnostics.insert(format!(
+                                    "binding `{}` declares soap:headerfault blocks: a fault is \
+                                     decoded from its Body detail; header fault blocks in the \
+                                     response's Header are not read",
+                                    binding.name
+                                ));
+                            }
                         }
                     }
                 }
@@ -789,7 +1646,23 @@ impl<'d> Planner<'d> {
                 let header_parts: BTreeSet<(&QName, &str)> =
                     header_refs.iter().map(|(m, p)| (m, p.as_str())).collect();
                 let mut input = Vec::new();
-                if let Some(message_ref) = &op.input {
+                if let (Some((namespace, _)), Some(message_ref)) = (&rpc, &op.input) {
+                    let message = &defs.messages[&message_ref.message];
+                    let parts: Vec<&wsdl::Part> = message
+                        .parts
+                        .iter()
+                        .filter(|p| !header_parts.contains(&(&message.name, p.name.as_str())))
+                        .filter(|p| body_parts.as_ref().is_none_or(|l| l.contains(&p.name)))
+                        .collect();
+                    let element = QName::new(namespace.as_deref(), &op.name);
+                    let ty = self.rpc_wrapper(&op.name, "Request", &element, &parts, &origin)?;
+                    input.push(BodyPart {
+                        param: "request".to_owned(),
+                        element,
+                        empty: parts.is_empty(),
+                        ty,
+                    });
+                } else if let Some(message_ref) = &op.input {
                     let message = &defs.messages[&message_ref.message];
                     let mut param_scope = Scope::default();
                     for part in &message.parts {
@@ -827,23 +1700,50 @@ impl<'d> Planner<'d> {
                     None => None,
                     Some(message_ref) => {
                         let message = &defs.messages[&message_ref.message];
-                        let body: Vec<_> = message.parts.iter().collect();
-                        match body.as_slice() {
-                            [part] => {
-                                let element = element_of_part(part, &origin)?;
-                                let (ty, _) = self.element_use(&element, &origin)?;
-                                Some(BodyPart {
-                                    param: "response".to_owned(),
-                                    element,
-                                    empty: self.is_empty_struct(&ty),
-                                    ty,
-                                })
-                            }
-                            _ => {
-                                return Err(Error::unsupported(
-                                    format!("output message with {} body parts", body.len()),
-                                    origin,
-                                ))
+                        let body: Vec<_> = message
+                            .parts
+                            .iter()
+                            .filter(|p| {
+                                !output_headers.contains(&(message.name.clone(), p.name.clone()))
+                            })
+                            .filter(|p| {
+                                output_body_parts
+                                    .as_ref()
+                                    .is_none_or(|l| l.contains(&p.name))
+                            })
+                            .collect();
+                        if let Some((_, namespace)) = &rpc {
+                            let element =
+                                QName::new(namespace.as_deref(), &format!("{}Response", op.name));
+                            let ty =
+                                self.rpc_wrapper(&op.name, "Response", &element, &body, &origin)?;
+                            Some(BodyPart {
+                                param: "response".to_owned(),
+                                element,
+                                empty: body.is_empty(),
+                                ty,
+                            })
+                        } else {
+                            match body.as_slice() {
+                                [part] => {
+                                    let element = element_of_part(part, &origin)?;
+                                    let (ty, _) = self.element_use(&element, &origin)?;
+                                    Some(BodyPart {
+                                        param: "response".to_owned(),
+                                        element,
+                                        empty: self.is_empty_struct(&ty),
+                                        ty,
+                                    })
+                                }
+                                _ => {
+                                    return Err(Error::unsupported(
+                                        format!(
+                                            "document-style output message with {} body parts",
+                                            body.len()
+                                        ),
+                                        origin,
+                                    ))
+                                }
                             }
                         }
                     }
@@ -853,7 +1753,16 @@ impl<'d> Planner<'d> {
                 for fault in &op.faults {
                     let message = &defs.messages[&fault.message];
                     for part in &message.parts {
-                        let element = element_of_part(part, &origin)?;
+                        let wsdl::PartKind::Element(element) = &part.kind else {
+                            self.diagnostics.insert(format!(
+                                "fault `{}` of {origin}: its part `{}` names a type, not an \
+                                 element; the fault is reported as an untyped SOAP fault",
+                                fault.name.as_deref().unwrap_or("?"),
+                                part.name
+                            ));
+                            continue;
+                        };
+                        let element = element.clone();
                         let index = match faults.iter().position(|f| f.element == element) {
                             Some(i) => i,
                             None => {
@@ -902,7 +1811,17 @@ impl<'d> Planner<'d> {
 /// The repeated element of an array wrapper type: a sequence of exactly one
 /// element that may repeat, and nothing else (no attributes).
 fn array_item(complex: &wsdl::ComplexType) -> Option<&wsdl::LocalElement> {
-    let Content::Elements(group) = &complex.content;
+    let Content::Elements(group) = &complex.content else {
+        return None;
+    };
+    if complex.mixed
+        || complex
+            .derivation
+            .as_ref()
+            .is_some_and(|d| d.base.namespace.as_deref() != Some(SOAP_ENCODING_NS))
+    {
+        return None;
+    }
     match group.particles.as_slice() {
         [particle]
             if particle.max_occurs != Some(1)
@@ -911,7 +1830,9 @@ fn array_item(complex: &wsdl::ComplexType) -> Option<&wsdl::LocalElement> {
                 && complex.any_attribute.is_none()
                 && group.compositor == Compositor::Sequence =>
         {
-            let Term::Element(element) = &particle.term;
+            let Term::Element(element) = &particle.term else {
+                return None;
+            };
             (!element.nillable).then_some(element)
         }
         _ => None,
@@ -920,7 +1841,7 @@ fn array_item(complex: &wsdl::ComplexType) -> Option<&wsdl::LocalElement> {
 
 fn key_qname(key: &TypeKey) -> &QName {
     match key {
-        TypeKey::Named(q) | TypeKey::Element(q) => q,
+        TypeKey::Named(q) | TypeKey::Element(q) | TypeKey::Group(q) | TypeKey::Substitution(q) => q,
     }
 }
 
@@ -972,23 +1893,33 @@ fn plan_endpoints(defs: &Definitions) -> Vec<EndpointPlan> {
     endpoints
 }
 
-/// Boxes each single-valued field whose type can reach back to the struct
-/// that holds it without passing through a `Vec`.
+/// Boxes each single-valued field (or choice variant) whose type can reach
+/// back to the type that holds it without passing through a `Vec`.
 fn box_recursive_fields(items: &mut [TypeItem]) {
+    fn target(ty: &TypeUse) -> Option<&String> {
+        match &ty.rust {
+            RustType::Complex(n) | RustType::Group(n) => Some(n),
+            _ => None,
+        }
+    }
     let mut edges: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for item in items.iter() {
-        if let TypeItem::Struct(s) = item {
-            let targets = s
+        let targets: Vec<String> = match item {
+            TypeItem::Struct(s) => s
                 .fields
                 .iter()
                 .filter(|f| f.occurs != Occurs::Many)
-                .filter_map(|f| match &f.ty.rust {
-                    RustType::Complex(n) => Some(n.clone()),
-                    _ => None,
-                })
-                .collect();
-            edges.insert(s.name.clone(), targets);
-        }
+                .filter_map(|f| target(&f.ty).cloned())
+                .collect(),
+            TypeItem::Choice(c) => c
+                .variants
+                .iter()
+                .filter(|v| !v.many)
+                .filter_map(|v| target(&v.ty).cloned())
+                .collect(),
+            _ => continue,
+        };
+        edges.insert(item.name().to_owned(), targets);
     }
     let reaches = |from: &str, to: &str| {
         let mut seen = BTreeSet::new();
@@ -1004,17 +1935,25 @@ fn box_recursive_fields(items: &mut [TypeItem]) {
         false
     };
     for item in items.iter_mut() {
-        if let TypeItem::Struct(s) = item {
-            for field in &mut s.fields {
-                if field.occurs == Occurs::Many {
-                    continue;
-                }
-                if let RustType::Complex(target) = &field.ty.rust {
-                    if reaches(target, &s.name) {
+        match item {
+            TypeItem::Struct(s) => {
+                for field in &mut s.fields {
+                    if field.occurs == Occurs::Many {
+                        continue;
+                    }
+                    if target(&field.ty).is_some_and(|t| reaches(t, &s.name)) {
                         field.ty.boxed = true;
                     }
                 }
             }
+            TypeItem::Choice(c) => {
+                for variant in &mut c.variants {
+                    if !variant.many && target(&variant.ty).is_some_and(|t| reaches(t, &c.name)) {
+                        variant.ty.boxed = true;
+                    }
+                }
+            }
+            _ => {}
         }
     }
 }

@@ -140,6 +140,9 @@ pub(crate) fn resolve_qname(
 /// huge documentation element costs about its normalised size once more.
 pub(crate) fn documentation_text(el: &Element) -> Option<String> {
     let mut text = Paragraphs::default();
+    // Reserved up front: the result is never longer than the text, and
+    // growing by doubling could overshoot a huge text by almost 2x.
+    text.out.reserve(text_len(el));
     let mut stack = vec![el.children.iter()];
     while let Some(top) = stack.last_mut() {
         match top.next() {
@@ -159,6 +162,25 @@ pub(crate) fn documentation_text(el: &Element) -> Option<String> {
         }
     }
     text.finish()
+}
+
+/// Bytes of text under `el`, with one separator per element (iteratively).
+fn text_len(el: &Element) -> usize {
+    let mut len = 0;
+    let mut stack = vec![el];
+    while let Some(el) = stack.pop() {
+        for node in &el.children {
+            match node {
+                XMLNode::Text(t) | XMLNode::CData(t) => len += t.len(),
+                XMLNode::Element(child) => {
+                    len += 1;
+                    stack.push(child);
+                }
+                _ => {}
+            }
+        }
+    }
+    len
 }
 
 /// Joins several documentation texts (XSD allows more than one per annotation).

@@ -30,6 +30,12 @@ pub struct LoadOptions {
     /// read into memory. Defaults to [`LoadOptions::DEFAULT_MAX_FILE_BYTES`];
     /// `u64::MAX` lifts the limit.
     pub max_file_bytes: u64,
+    /// Accept a DOCTYPE that cannot do anything: its internal subset holds
+    /// only attribute-list, element and notation declarations and internal
+    /// entities whose values reference nothing (no parameter-entity
+    /// references, no `SYSTEM`/`PUBLIC` entities). An external DTD it names
+    /// is never read. Off by default: every DOCTYPE is refused.
+    pub inert_doctype: bool,
 }
 
 impl LoadOptions {
@@ -43,6 +49,7 @@ impl Default for LoadOptions {
         LoadOptions {
             allow_remote: false,
             max_file_bytes: Self::DEFAULT_MAX_FILE_BYTES,
+            inert_doctype: false,
         }
     }
 }
@@ -59,8 +66,9 @@ pub(crate) struct Document {
 /// One `xs:schema` to resolve.
 pub(crate) struct SchemaUnit {
     pub doc: usize,
-    /// Element-child indices from the document root down to the `xs:schema`
-    /// (empty when the schema is the root).
+    /// Indices into `children` (all nodes, not only elements) from the
+    /// document root down to the `xs:schema` (empty when the schema is the
+    /// root): O(1) a step, however many siblings a schema has.
     pub at: Vec<usize>,
     pub path: String,
     /// Effective target namespace.
@@ -90,9 +98,8 @@ fn schema_element<'d>(docs: &'d [Document], unit: &SchemaUnit) -> Result<&'d Ele
     for &i in &unit.at {
         el = el
             .children
-            .iter()
-            .filter_map(XMLNode::as_element)
-            .nth(i)
+            .get(i)
+            .and_then(XMLNode::as_element)
             .ok_or_else(|| {
                 invalid(
                     "internal error: schema element not found",
@@ -102,6 +109,15 @@ fn schema_element<'d>(docs: &'d [Document], unit: &SchemaUnit) -> Result<&'d Ele
             })?;
     }
     Ok(el)
+}
+
+/// Positions in `el.children` of its element children, in order (the
+/// order [`children`] lists them in).
+fn element_positions(el: &Element) -> Vec<usize> {
+    (el.children.iter().enumerate())
+        .filter(|(_, node)| matches!(node, XMLNode::Element(_)))
+        .map(|(i, _)| i)
+        .collect()
 }
 
 enum Task {
@@ -166,6 +182,7 @@ impl Loader<'_> {
         let d = &self.docs[doc];
         let mut refs = Vec::new();
         let mut inline = Vec::new();
+        let root_nodes = element_positions(&d.root);
         for (i, child) in children(&d.root, "/definitions").into_iter().enumerate() {
             if is(child.el, WSDL_NS, "import") {
                 let namespace = attr(child.el, "namespace").map(str::to_owned);
@@ -182,10 +199,11 @@ impl Loader<'_> {
                     Reference::WsdlImport { namespace },
                 ));
             } else if is(child.el, WSDL_NS, "types") {
+                let types_nodes = element_positions(child.el);
                 for (j, s) in children(child.el, &child.path).into_iter().enumerate() {
                     if is(s.el, XSD_NS, "schema") {
                         let schema_tns = target_namespace(s.el).map(str::to_owned);
-                        inline.push((vec![i, j], s.path, schema_tns));
+                        inline.push((vec![root_nodes[i], types_nodes[j]], s.path, schema_tns));
                     } else if !is(s.el, WSDL_NS, "documentation") {
                         return Err(unsupported(
                             format!(
@@ -420,7 +438,7 @@ impl Loader<'_> {
                 limit,
             },
         })?;
-        let root = parse_xml(&bytes, &file)?;
+        let root = parse_xml_with(&bytes, &file, self.options.inert_doctype)?;
         drop(bytes);
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         self.docs.push(Document { file, dir, root });
@@ -476,11 +494,45 @@ fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadFailure> {
 /// recursion; a DOCTYPE is refused as soon as it is seen (before any entity
 /// could be expanded) and nesting deeper than [`MAX_XML_DEPTH`] is refused
 /// (later stages walk the tree recursively).
+#[cfg(test)]
 pub(crate) fn parse_xml(bytes: &[u8], file: &str) -> Result<Element, Error> {
-    let config = ParserConfig::new().allow_multiple_root_elements(false);
+    parse_xml_with(bytes, file, false)
+}
+
+/// [`parse_xml`], accepting an inert DOCTYPE when `inert_doctype` is set
+/// (see [`LoadOptions::inert_doctype`]).
+pub(crate) fn parse_xml_with(
+    bytes: &[u8],
+    file: &str,
+    inert_doctype: bool,
+) -> Result<Element, Error> {
+    // Text outgrows the file only by re-encoding (at most 2x: Latin-1 to
+    // UTF-8) or by entity expansion (an accepted DOCTYPE's internal
+    // entities: 1,000 references to a 100 KB entity are 100 MB). One text,
+    // one attribute value or all of them together beyond that is refused.
+    let text_budget = bytes.len().saturating_mul(2).saturating_add(4096);
+    let config = ParserConfig::new()
+        .allow_multiple_root_elements(false)
+        .max_data_length(text_budget)
+        .max_attribute_length(text_budget);
     let mut reader = config.create_reader(bytes);
     let mut stack: Vec<Element> = Vec::new();
     let mut root = None;
+    let mut text_total = 0usize;
+    let over_budget = |reader: &xml::EventReader<&[u8]>, total: usize| {
+        (total > text_budget).then(|| {
+            let pos = reader.position();
+            Error::Xml {
+                file: file.to_owned(),
+                line: pos.row + 1,
+                column: pos.column + 1,
+                message: format!(
+                    "the text expands to more than {text_budget} bytes, twice the file's size \
+                     (entity references?)"
+                ),
+            }
+        })
+    };
     let at = |reader: &xml::EventReader<&[u8]>, message: String| {
         let pos = reader.position();
         Error::Xml {
@@ -515,7 +567,11 @@ pub(crate) fn parse_xml(bytes: &[u8], file: &str) -> Result<Element, Error> {
                     el.namespaces = Some(namespace);
                 }
                 for a in attributes {
+                    text_total = text_total.saturating_add(a.value.len());
                     el.attributes.insert(a.name.local_name, a.value);
+                }
+                if let Some(e) = over_budget(&reader, text_total) {
+                    return Err(e);
                 }
                 stack.push(el);
             }
@@ -530,13 +586,17 @@ pub(crate) fn parse_xml(bytes: &[u8], file: &str) -> Result<Element, Error> {
                 }
             }
             XmlEvent::Characters(text) => {
+                text_total = text_total.saturating_add(text.len());
+                if let Some(e) = over_budget(&reader, text_total) {
+                    return Err(e);
+                }
                 if let Some(parent) = stack.last_mut() {
-                    parent.children.push(XMLNode::Text(text));
+                    parent.children.push(XMLNode::Text(trimmed(text)));
                 }
             }
             XmlEvent::CData(text) => {
                 if let Some(parent) = stack.last_mut() {
-                    parent.children.push(XMLNode::CData(text));
+                    parent.children.push(XMLNode::CData(trimmed(text)));
                 }
             }
             XmlEvent::ProcessingInstruction { name, data } => {
@@ -546,6 +606,7 @@ pub(crate) fn parse_xml(bytes: &[u8], file: &str) -> Result<Element, Error> {
                         .push(XMLNode::ProcessingInstruction(name, data));
                 }
             }
+            XmlEvent::Doctype { syntax } if inert_doctype && is_inert_doctype(&syntax) => {}
             XmlEvent::Doctype { .. } => {
                 let pos = reader.position();
                 return Err(Error::Doctype {
@@ -561,6 +622,80 @@ pub(crate) fn parse_xml(bytes: &[u8], file: &str) -> Result<Element, Error> {
     root.ok_or_else(|| at(&reader, "no root element".to_owned()))
 }
 
+/// True for a DOCTYPE whose internal subset declares nothing that could
+/// expand or fetch anything (see [`LoadOptions::inert_doctype`]).
+fn is_inert_doctype(syntax: &str) -> bool {
+    let subset = match (syntax.find('['), syntax.rfind(']')) {
+        (Some(open), Some(close)) if open < close => &syntax[open + 1..close],
+        (None, None) => return true,
+        _ => return false,
+    };
+    let mut rest = subset.trim_start();
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix("<!--") {
+            let Some(end) = after.find("-->") else {
+                return false;
+            };
+            rest = after[end + 3..].trim_start();
+            continue;
+        }
+        let Some(after) = rest.strip_prefix("<!") else {
+            // A parameter-entity reference or anything else: not inert.
+            return false;
+        };
+        // The declaration runs to the first `>` outside quotes.
+        let mut quote = None;
+        let mut end = None;
+        for (i, c) in after.char_indices() {
+            match (quote, c) {
+                (None, '"' | '\'') => quote = Some(c),
+                (Some(q), c) if c == q => quote = None,
+                (None, '>') => {
+                    end = Some(i);
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let Some(end) = end else {
+            return false;
+        };
+        let decl = &after[..end];
+        let keyword: String = decl
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .collect();
+        match keyword.as_str() {
+            "ATTLIST" | "ELEMENT" | "NOTATION" => {}
+            "ENTITY" => {
+                if decl.contains("SYSTEM") || decl.contains("PUBLIC") || decl.contains("NDATA") {
+                    return false;
+                }
+                // The value (between quotes) must reference nothing.
+                let value = decl
+                    .find(['"', '\''])
+                    .map(|start| &decl[start + 1..])
+                    .unwrap_or("");
+                if value.contains(['&', '%']) {
+                    return false;
+                }
+            }
+            _ => return false,
+        }
+        rest = after[end + 1..].trim_start();
+    }
+    true
+}
+
+/// Gives back the spare capacity of a large text: xml-rs grows it by
+/// doubling, which can leave a huge text node holding almost twice its size.
+fn trimmed(mut text: String) -> String {
+    if text.capacity() > 64 * 1024 && text.capacity() - text.len() > text.len() / 8 {
+        text.shrink_to_fit();
+    }
+    text
+}
+
 /// An xml-rs error as [`Error::Xml`]. Decoding errors come from xml-rs
 /// without a position, so it is found here from the bytes.
 fn xml_error(e: &xml::reader::Error, bytes: &[u8], file: &str) -> Error {
@@ -568,6 +703,13 @@ fn xml_error(e: &xml::reader::Error, bytes: &[u8], file: &str) -> Error {
     let pos = e.position();
     let mut line_column = (pos.row + 1, pos.column + 1);
     let message = match e.kind() {
+        ErrorKind::Syntax(m) if m.contains("than allowed by the parser's configuration") => {
+            format!(
+                "{m}: a text or attribute value longer than twice the file (entity \
+                 references?), more than 65536 attributes on one element, or a name \
+                 longer than 256 KiB"
+            )
+        }
         ErrorKind::Syntax(m) => m.to_string(),
         ErrorKind::UnexpectedEof => "unexpected end of file".to_owned(),
         ErrorKind::Utf8(u) => match std::str::from_utf8(bytes) {
@@ -715,6 +857,30 @@ mod tests {
             normalize(Path::new("../x/../y.xsd")),
             PathBuf::from("../y.xsd")
         );
+    }
+
+    #[test]
+    fn only_an_inert_doctype_is_accepted_on_request() {
+        let inert = r#"<!DOCTYPE schema PUBLIC "-//W3C//DTD XMLSchema 200102//EN" "XMLSchema.dtd" [
+    <!ATTLIST schema xmlns:ds CDATA #FIXED "http://www.w3.org/2000/09/xmldsig#">
+    <!ENTITY dsig 'http://www.w3.org/2000/09/xmldsig#'>
+    <!ENTITY % p ''>
+    <!-- a comment -->
+]>"#;
+        assert!(is_inert_doctype(inert));
+        assert!(is_inert_doctype("<!DOCTYPE a SYSTEM \"a.dtd\">"));
+        for hostile in [
+            "<!DOCTYPE a [<!ENTITY a \"x\"><!ENTITY b \"&a;&a;\">]>",
+            "<!DOCTYPE a [<!ENTITY s SYSTEM \"file:///etc/passwd\">]>",
+            "<!DOCTYPE a [<!ENTITY % r SYSTEM \"http://x/e.dtd\"> %r;]>",
+            "<!DOCTYPE a [<!ENTITY % p \"<!ENTITY x 'y'>\"> %p;]>",
+            "<!DOCTYPE a [<!ENTITY e \"%p;\">]>",
+        ] {
+            assert!(!is_inert_doctype(hostile), "{hostile}");
+        }
+        let doc = format!("<?xml version=\"1.0\"?>\n{inert}\n<schema/>");
+        assert!(parse_xml(doc.as_bytes(), "f").is_err());
+        assert!(parse_xml_with(doc.as_bytes(), "f", true).is_ok());
     }
 
     #[test]

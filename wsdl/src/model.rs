@@ -15,6 +15,8 @@ pub const WSDL_NS: &str = "http://schemas.xmlsoap.org/wsdl/";
 pub const WSDL_SOAP11_NS: &str = "http://schemas.xmlsoap.org/wsdl/soap/";
 /// WSDL 1.1 SOAP 1.2 binding extension namespace.
 pub const WSDL_SOAP12_NS: &str = "http://schemas.xmlsoap.org/wsdl/soap12/";
+/// SOAP 1.1 encoding namespace (`soapenc:Array`, `soapenc:arrayType`).
+pub const SOAP_ENCODING_NS: &str = "http://schemas.xmlsoap.org/soap/encoding/";
 
 /// A namespace-qualified name. `namespace` is `None` for names in no namespace
 /// (unqualified local elements and attributes).
@@ -141,6 +143,17 @@ pub struct SoapHeader {
     pub message: QName,
     pub part: String,
     pub use_: Use,
+    /// `soap:headerfault`: header blocks that report an error in this header.
+    pub faults: Vec<SoapHeaderFault>,
+}
+
+/// `soap:headerfault`: a header block a server may answer with when the
+/// header it belongs to is in error.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SoapHeaderFault {
+    pub message: QName,
+    pub part: String,
+    pub use_: Use,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -206,6 +219,13 @@ pub struct ElementDecl {
     pub ty: TypeRef,
     pub nillable: bool,
     pub documentation: Option<String>,
+    /// `abstract="true"`: only members of its substitution group appear on the wire.
+    pub abstract_: bool,
+    /// `substitutionGroup`: the head element this one may stand in for.
+    pub substitution_group: Option<QName>,
+    /// Value constraints (`default=` / `fixed=`), kept as written.
+    pub default: Option<String>,
+    pub fixed: Option<String>,
 }
 
 /// How an element or attribute names its type.
@@ -216,6 +236,9 @@ pub enum TypeRef {
     /// A type declared inline. It has no name of its own; the plan stage
     /// names it after the element that holds it.
     Anonymous(Box<TypeDef>),
+    /// The anonymous type of the global element of this name: what an
+    /// element reference inside that very type (a recursive structure) has.
+    OfElement(QName),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -229,29 +252,60 @@ pub struct ComplexType {
     /// `None` for an anonymous type.
     pub name: Option<QName>,
     pub documentation: Option<String>,
+    /// `abstract="true"`: only derived types appear on the wire.
+    pub abstract_: bool,
+    /// `mixed="true"`: character data may appear between the child elements.
+    pub mixed: bool,
+    /// `complexContent` / `simpleContent` derivation. `content` and
+    /// `attributes` hold only what this type itself declares; the base's
+    /// are not copied (for a complexContent restriction, `content` is the
+    /// whole restricted content model, as XSD requires it to be written).
+    pub derivation: Option<Derivation>,
     pub content: Content,
     pub attributes: Vec<Attribute>,
     /// `xs:anyAttribute`: attributes the schema leaves open are kept, not dropped.
     pub any_attribute: Option<Wildcard>,
 }
 
+/// How a complex type derives from its base.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Derivation {
+    pub base: QName,
+    pub method: DerivationMethod,
+    /// Attributes of the base a restriction removes (`use="prohibited"`).
+    pub prohibited_attributes: Vec<QName>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DerivationMethod {
+    Extension,
+    Restriction,
+}
+
 /// The content model of a complex type.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Content {
-    /// Child elements in a group (`sequence`, `all`), possibly empty.
+    /// Child elements in a group (`sequence`, `all`, `choice`), possibly empty.
     Elements(ModelGroup),
+    /// `simpleContent`: character data of a simple type (a built-in, a
+    /// simple type, or a complex type with simple content whose value type
+    /// it inherits), plus the type's attributes.
+    Simple(TypeRef),
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelGroup {
     pub compositor: Compositor,
     pub particles: Vec<Particle>,
+    /// The named `xs:group` this group was copied from by `ref=`.
+    pub reference: Option<QName>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Compositor {
     Sequence,
     All,
+    Choice,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -265,6 +319,10 @@ pub struct Particle {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Term {
     Element(LocalElement),
+    /// A nested `sequence`, `choice` or `all`, or a `group ref=` (inlined).
+    Group(ModelGroup),
+    /// `xs:any`: elements the schema leaves open.
+    Any(Wildcard),
 }
 
 /// An element inside a content model: declared locally, or a `ref` to a
@@ -278,6 +336,9 @@ pub struct LocalElement {
     pub nillable: bool,
     pub documentation: Option<String>,
     pub reference: Option<QName>,
+    /// Value constraints (`default=` / `fixed=`), kept as written.
+    pub default: Option<String>,
+    pub fixed: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -295,6 +356,9 @@ pub struct Attribute {
 pub struct Wildcard {
     /// The raw `namespace` constraint (`##any`, `##other`, a list...).
     pub namespace: String,
+    /// The target namespace of the schema it appears in (what `##other`
+    /// and `##targetNamespace` refer to).
+    pub target_namespace: Option<String>,
     pub process_contents: String,
 }
 
@@ -314,6 +378,10 @@ pub enum SimpleKind {
         enumerations: Vec<String>,
         facets: Vec<(String, String)>,
     },
+    /// `xs:list`: whitespace-separated values of the item type.
+    List { item: TypeRef },
+    /// `xs:union`: a value of any of the member types.
+    Union { members: Vec<TypeRef> },
 }
 
 impl Definitions {

@@ -37,6 +37,11 @@ struct Resolver {
     /// Part names of each message, so part checks stay O(1) however large
     /// a message is.
     part_names: HashMap<QName, HashSet<String>>,
+    /// Operation name -> index, per port type: built once, however many
+    /// bindings the port type has.
+    op_indexes: HashMap<QName, HashMap<String, usize>>,
+    /// Notes made while a component is being borrowed.
+    notes_pending: std::cell::RefCell<Vec<String>>,
 }
 
 pub(crate) fn resolve(loaded: &Loaded) -> Result<Definitions, Error> {
@@ -68,6 +73,8 @@ pub(crate) fn resolve(loaded: &Loaded) -> Result<Definitions, Error> {
         skipped: BTreeSet::new(),
         extensions: BTreeMap::new(),
         part_names: HashMap::new(),
+        op_indexes: HashMap::new(),
+        notes_pending: std::cell::RefCell::new(Vec::new()),
     };
 
     for doc in &docs {
@@ -102,6 +109,8 @@ pub(crate) fn resolve(loaded: &Loaded) -> Result<Definitions, Error> {
         }
     }
 
+    let pending = r.notes_pending.take();
+    r.defs.notes.extend(pending);
     for (name, (count, first)) in std::mem::take(&mut r.extensions) {
         r.defs.notes.push(format!(
             "ignored {count} extension element(s) {name} (first at {first})"
@@ -171,6 +180,32 @@ fn unresolved(
 }
 
 impl Resolver {
+    /// A WSDL reference written without a prefix that does not resolve in
+    /// the default namespace but names a component of the document's own
+    /// target namespace: taken as that component (tools accept it), with a
+    /// note. `None` when there is nothing better.
+    fn tns_fallback(
+        &self,
+        value: &str,
+        resolved: &QName,
+        doc: &WsdlDoc,
+        path: &str,
+        exists: impl Fn(&QName) -> bool,
+    ) -> Option<QName> {
+        if value.contains(':') || resolved.namespace.as_deref() == doc.tns {
+            return None;
+        }
+        let candidate = QName::new(doc.tns, value.trim());
+        exists(&candidate).then(|| {
+            self.notes_pending.borrow_mut().push(format!(
+                "{}: at {path}: `{value}` has no prefix and resolves to {resolved}, which is not \
+                 defined; read as {candidate} of the document's target namespace",
+                doc.file
+            ));
+            candidate
+        })
+    }
+
     fn has_part(&self, message: &QName, part: &str) -> bool {
         self.part_names
             .get(message)
@@ -412,7 +447,14 @@ impl Resolver {
     /// The `message=` of an operation's input, output or fault, checked to exist.
     fn message_ref(&self, doc: &WsdlDoc, c: &Child) -> Result<QName, Error> {
         let value = required(c.el, "message", doc.file, &c.path)?;
-        let q = resolve_qname(value, c.el, doc.file, &c.path)?;
+        let mut q = resolve_qname(value, c.el, doc.file, &c.path)?;
+        if !self.defs.messages.contains_key(&q) {
+            if let Some(fallback) = self.tns_fallback(value, &q, doc, &c.path, |n| {
+                self.defs.messages.contains_key(n)
+            }) {
+                q = fallback;
+            }
+        }
         if !self.defs.messages.contains_key(&q) {
             return Err(unresolved("message", &q, doc.file, &c.path, None));
         }
@@ -464,7 +506,16 @@ impl Resolver {
             }
         };
         let type_value = required(node.el, "type", file, &node.path)?;
-        let port_type_name = resolve_qname(type_value, node.el, file, &node.path)?;
+        let mut port_type_name = resolve_qname(type_value, node.el, file, &node.path)?;
+        if !self.defs.port_types.contains_key(&port_type_name) {
+            if let Some(fallback) =
+                self.tns_fallback(type_value, &port_type_name, doc, &node.path, |n| {
+                    self.defs.port_types.contains_key(n)
+                })
+            {
+                port_type_name = fallback;
+            }
+        }
         // Taken out of the map while its operations are bound (and put back
         // below): cloning it for every binding would cost O(bindings x operations).
         let Some(port_type) = self.defs.port_types.remove(&port_type_name) else {
@@ -479,11 +530,12 @@ impl Resolver {
         };
         let style = parse_style(soap_el.el, Style::Document, file, &soap_el.path)?;
         let transport = attr(soap_el.el, "transport").map(str::to_owned);
-        let op_index: HashMap<&str, &Operation> = port_type
-            .operations
-            .iter()
-            .map(|o| (o.name.as_str(), o))
-            .collect();
+        let op_index = match self.op_indexes.remove(&port_type_name) {
+            Some(index) => index,
+            None => (port_type.operations.iter().enumerate())
+                .map(|(i, o)| (o.name.clone(), i))
+                .collect(),
+        };
         let mut operations: Vec<BindingOperation> = Vec::new();
         let mut bound: HashSet<String> = HashSet::new();
         for c in &kids {
@@ -491,15 +543,8 @@ impl Resolver {
                 continue;
             }
             if is(c.el, WSDL_NS, "operation") {
-                let op = self.binding_operation(
-                    doc,
-                    c,
-                    soap_ns,
-                    style,
-                    &name,
-                    &port_type.name,
-                    &op_index,
-                )?;
+                let op =
+                    self.binding_operation(doc, c, soap_ns, style, &name, &port_type, &op_index)?;
                 if !bound.insert(op.name.clone()) {
                     return Err(invalid(
                         format!("operation `{}` is bound twice", op.name),
@@ -518,7 +563,7 @@ impl Resolver {
                 self.other_child(file, c)?;
             }
         }
-        drop(op_index);
+        self.op_indexes.insert(port_type_name.clone(), op_index);
         self.defs
             .port_types
             .insert(port_type_name.clone(), port_type);
@@ -545,16 +590,16 @@ impl Resolver {
         soap_ns: &str,
         binding_style: Style,
         binding: &QName,
-        port_type: &QName,
-        port_type_operations: &HashMap<&str, &Operation>,
+        port_type: &PortType,
+        op_index: &HashMap<String, usize>,
     ) -> Result<BindingOperation, Error> {
         let file = doc.file;
         let name = required(node.el, "name", file, &node.path)?;
-        let Some(&op) = port_type_operations.get(name) else {
+        let Some(op) = op_index.get(name).map(|&i| &port_type.operations[i]) else {
             return Err(Error::UnknownOperation {
                 binding: binding.to_string(),
                 operation: name.to_owned(),
-                port_type: port_type.to_string(),
+                port_type: port_type.name.to_string(),
                 file: file.to_owned(),
                 path: node.path.clone(),
             });
@@ -758,7 +803,26 @@ impl Resolver {
             let note = Some(format!("message {message} has no such part"));
             return Err(unresolved("part", part, file, &node.path, note));
         }
+        let mut faults = Vec::new();
         for c in children(node.el, &node.path) {
+            if c.el.name == "headerfault" && ns(c.el) == ns(node.el) {
+                let value = required(c.el, "message", file, &c.path)?;
+                let fault_message = resolve_qname(value, c.el, file, &c.path)?;
+                let fault_part = required(c.el, "part", file, &c.path)?;
+                if !self.defs.messages.contains_key(&fault_message) {
+                    return Err(unresolved("message", &fault_message, file, &c.path, None));
+                }
+                if !self.has_part(&fault_message, fault_part) {
+                    let note = Some(format!("message {fault_message} has no such part"));
+                    return Err(unresolved("part", fault_part, file, &c.path, note));
+                }
+                faults.push(SoapHeaderFault {
+                    message: fault_message,
+                    part: fault_part.to_owned(),
+                    use_: parse_use(c.el, file, &c.path)?,
+                });
+                continue;
+            }
             if matches!(ns(c.el), Some(WSDL_SOAP11_NS | WSDL_SOAP12_NS)) {
                 return Err(unsupported(display_name(c.el), file, &c.path));
             }
@@ -768,6 +832,7 @@ impl Resolver {
             message,
             part: part.to_owned(),
             use_: parse_use(node.el, file, &node.path)?,
+            faults,
         })
     }
 
@@ -791,7 +856,14 @@ impl Resolver {
                 ));
             }
             let value = required(c.el, "binding", file, &c.path)?;
-            let binding = resolve_qname(value, c.el, file, &c.path)?;
+            let mut binding = resolve_qname(value, c.el, file, &c.path)?;
+            if !self.defs.bindings.contains_key(&binding) && !self.skipped.contains(&binding) {
+                if let Some(fallback) = self.tns_fallback(value, &binding, doc, &c.path, |n| {
+                    self.defs.bindings.contains_key(n) || self.skipped.contains(n)
+                }) {
+                    binding = fallback;
+                }
+            }
             if self.skipped.contains(&binding) {
                 self.defs.notes.push(format!(
                     "skipped port `{port_name}` of service {name} at {file}: {}: its binding {binding} is not a SOAP binding",

@@ -125,6 +125,10 @@ struct Builder<'a> {
     elements: BTreeMap<QName, Global<'a>>,
     types: BTreeMap<QName, (Global<'a>, Kind)>,
     attributes: BTreeMap<QName, Global<'a>>,
+    groups: BTreeMap<QName, Global<'a>>,
+    attribute_groups: BTreeMap<QName, Global<'a>>,
+    /// Group and attribute group references being expanded (cycle check).
+    group_stack: Vec<QName>,
     built: BTreeMap<QName, ElementDecl>,
     in_progress: BTreeSet<QName>,
     copied: usize,
@@ -139,6 +143,9 @@ pub(crate) fn build(loaded: &Loaded) -> Result<(Schema, Vec<String>), Error> {
         elements: BTreeMap::new(),
         types: BTreeMap::new(),
         attributes: BTreeMap::new(),
+        groups: BTreeMap::new(),
+        attribute_groups: BTreeMap::new(),
+        group_stack: Vec::new(),
         built: BTreeMap::new(),
         in_progress: BTreeSet::new(),
         copied: 0,
@@ -286,7 +293,16 @@ impl<'a> Builder<'a> {
             };
             let kind = match xsd_name(el) {
                 Some("import" | "include" | "annotation") => continue,
-                Some(k @ ("element" | "attribute" | "complexType" | "simpleType")) => k,
+                Some(
+                    k @ ("element" | "attribute" | "complexType" | "simpleType" | "group"
+                    | "attributeGroup"),
+                ) => k,
+                Some("notation") => {
+                    self.notes.push(format!(
+                        "ignored xs:notation at {file}: {path} (notations declare no content)"
+                    ));
+                    continue;
+                }
                 _ => return Err(self.unsupported_here(&node, display_name(el))),
             };
             let name = self.global_name(&node)?;
@@ -299,6 +315,11 @@ impl<'a> Builder<'a> {
             let (space, first) = match kind {
                 "element" => ("element", self.elements.insert(name.clone(), global)),
                 "attribute" => ("attribute", self.attributes.insert(name.clone(), global)),
+                "group" => ("group", self.groups.insert(name.clone(), global)),
+                "attributeGroup" => (
+                    "attribute group",
+                    self.attribute_groups.insert(name.clone(), global),
+                ),
                 _ => {
                     let k = if kind == "complexType" {
                         Kind::Complex
@@ -312,6 +333,36 @@ impl<'a> Builder<'a> {
                 }
             };
             if let Some(first) = first {
+                if first.unit != unit && same_definition(first.el, el) {
+                    // The same definition reached through two files (a
+                    // schema copied next to its chameleon twin): the first
+                    // one stands, and the repeat is said out loud.
+                    self.notes.push(format!(
+                        "{space} {name} is defined identically in {file}: {path} and {}: {}; the first is used",
+                        self.file(first.unit),
+                        first.path
+                    ));
+                    match kind {
+                        "element" => {
+                            self.elements.insert(name, first);
+                        }
+                        "attribute" => {
+                            self.attributes.insert(name, first);
+                        }
+                        "group" => {
+                            self.groups.insert(name, first);
+                        }
+                        "attributeGroup" => {
+                            self.attribute_groups.insert(name, first);
+                        }
+                        _ => {
+                            if let Some(entry) = self.types.get_mut(&name) {
+                                entry.0 = first;
+                            }
+                        }
+                    }
+                    continue;
+                }
                 return Err(Error::Duplicate {
                     kind: space,
                     name: name.to_string(),
@@ -382,18 +433,34 @@ impl<'a> Builder<'a> {
                 format!("recursive xs:element ref to {name}, whose type is anonymous (give the type a name)"),
             ));
         }
-        if parse_bool(&node, file, "abstract")? {
-            return Err(self.unsupported_here(&node, "xs:element abstract=\"true\""));
-        }
-        if attr(g.el, "substitutionGroup").is_some() {
-            return Err(self.unsupported_here(&node, "xs:element substitutionGroup"));
-        }
+        let substitution_group = match attr(g.el, "substitutionGroup") {
+            Some(value) => {
+                // XSD 1.1 allows a list; the first head is the one the model keeps.
+                let first = value.split_whitespace().next().unwrap_or(value);
+                let head = self.qname(&node, first)?;
+                if !self.elements.contains_key(&head) {
+                    return Err(Error::Unresolved {
+                        kind: "element",
+                        name: head.to_string(),
+                        file: file.to_owned(),
+                        path: g.path.clone(),
+                        note: Some("named by substitutionGroup".to_owned()),
+                    });
+                }
+                Some(head)
+            }
+            None => None,
+        };
         let ty = self.element_type(&node, depth + 1)?;
         let decl = ElementDecl {
             name: name.clone(),
             ty,
             nillable: parse_bool(&node, file, "nillable")?,
             documentation: annotation(g.el),
+            abstract_: parse_bool(&node, file, "abstract")?,
+            substitution_group,
+            default: attr(g.el, "default").map(str::to_owned),
+            fixed: attr(g.el, "fixed").map(str::to_owned),
         };
         self.in_progress.remove(name);
         self.built.insert(name.clone(), decl.clone());
@@ -405,10 +472,12 @@ impl<'a> Builder<'a> {
     fn element_type(&mut self, node: &Node<'a, '_>, depth: usize) -> Result<TypeRef, Error> {
         let file = self.file(node.unit);
         depth_check(depth, file, node.path)?;
-        for value_constraint in ["default", "fixed"] {
-            if attr(node.el, value_constraint).is_some() {
-                return Err(self.unsupported_here(node, format!("xs:element {value_constraint}")));
-            }
+        if attr(node.el, "default").is_some() && attr(node.el, "fixed").is_some() {
+            return Err(invalid(
+                "xs:element has both default= and fixed=",
+                file,
+                node.path,
+            ));
         }
         let mut inline: Option<TypeRef> = None;
         for Child { el, path } in children(node.el, node.path) {
@@ -461,15 +530,236 @@ impl<'a> Builder<'a> {
     ) -> Result<ComplexType, Error> {
         let file = self.file(node.unit);
         depth_check(depth, file, node.path)?;
-        if parse_bool(node, file, "mixed")? {
-            return Err(self.unsupported_here(node, "xs:complexType mixed=\"true\""));
+        let mut ct = ComplexType {
+            name,
+            documentation: annotation(node.el),
+            abstract_: parse_bool(node, file, "abstract")?,
+            mixed: parse_bool(node, file, "mixed")?,
+            derivation: None,
+            content: Content::Elements(empty_group()),
+            attributes: Vec::new(),
+            any_attribute: None,
+        };
+        let mut parts = Parts::default();
+        for Child { el, path } in children(node.el, node.path) {
+            let child = Node {
+                unit: node.unit,
+                el,
+                path: &path,
+            };
+            match xsd_name(el) {
+                Some("complexContent") => {
+                    if parts.content.is_some() || ct.derivation.is_some() {
+                        return Err(invalid(
+                            "xs:complexType has two content models",
+                            file,
+                            &path,
+                        ));
+                    }
+                    if parse_bool(&child, file, "mixed")? {
+                        ct.mixed = true;
+                    }
+                    self.complex_content(&child, &mut ct, &mut parts, depth + 1)?;
+                }
+                Some("simpleContent") => {
+                    if parts.content.is_some() || ct.derivation.is_some() {
+                        return Err(invalid(
+                            "xs:complexType has two content models",
+                            file,
+                            &path,
+                        ));
+                    }
+                    self.simple_content(&child, &mut ct, &mut parts, depth + 1)?;
+                }
+                _ => self.content_child(&child, &mut parts, false, depth + 1)?,
+            }
         }
-        if parse_bool(node, file, "abstract")? {
-            return Err(self.unsupported_here(node, "xs:complexType abstract=\"true\""));
+        if let Some(content) = parts.content {
+            ct.content = Content::Elements(content);
         }
-        let mut content: Option<ModelGroup> = None;
-        let mut attributes = Vec::new();
-        let mut any_attribute = None;
+        ct.attributes = parts.attributes;
+        ct.any_attribute = parts.any_attribute;
+        match &mut ct.derivation {
+            Some(derivation) if derivation.method == DerivationMethod::Restriction => {
+                derivation.prohibited_attributes =
+                    parts.prohibited.into_iter().map(|(name, _)| name).collect();
+            }
+            _ => {
+                if let Some((_, path)) = parts.prohibited.first() {
+                    return Err(unsupported(
+                        "xs:attribute use=\"prohibited\" outside a complexContent restriction",
+                        file,
+                        path,
+                    ));
+                }
+            }
+        }
+        Ok(ct)
+    }
+
+    /// One child of a complex type, or of its complexContent/simpleContent
+    /// derivation: a content model, an attribute, an attribute group or
+    /// `xs:anyAttribute`. `simple` refuses content models (simpleContent).
+    fn content_child(
+        &mut self,
+        node: &Node<'a, '_>,
+        parts: &mut Parts,
+        simple: bool,
+        depth: usize,
+    ) -> Result<(), Error> {
+        let file = self.file(node.unit);
+        match xsd_name(node.el) {
+            Some("annotation") => {}
+            Some(group @ ("sequence" | "all" | "choice" | "group")) if !simple => {
+                if parts.content.is_some() {
+                    return Err(invalid(
+                        "xs:complexType has two content models",
+                        file,
+                        node.path,
+                    ));
+                }
+                let particle = if group == "group" {
+                    self.group_ref(node, depth + 1)?
+                } else {
+                    let (min_occurs, max_occurs) = occurs(node, file)?;
+                    Particle {
+                        min_occurs,
+                        max_occurs,
+                        term: Term::Group(self.model_group(node, compositor(group), depth + 1)?),
+                    }
+                };
+                parts.content = Some(match particle {
+                    // A group that occurs exactly once is the content model itself.
+                    Particle {
+                        min_occurs: 1,
+                        max_occurs: Some(1),
+                        term: Term::Group(group),
+                    } => group,
+                    other => ModelGroup {
+                        compositor: Compositor::Sequence,
+                        particles: vec![other],
+                        reference: None,
+                    },
+                });
+            }
+            Some("attribute") => {
+                if attr(node.el, "use").map(str::trim) == Some("prohibited") {
+                    let name = match attr(node.el, "ref") {
+                        Some(r) => self.qname(node, r)?,
+                        None => {
+                            let local = self.required(node, "name")?;
+                            let unit = &self.units[node.unit];
+                            let qualified = form(node, file, unit.qualified_attributes)?;
+                            QName::new(if qualified { unit.tns } else { None }, local)
+                        }
+                    };
+                    parts.prohibited.push((name, node.path.to_owned()));
+                } else {
+                    let attribute = self.attribute(node, depth + 1)?;
+                    if parts.attributes.iter().any(|a| a.name == attribute.name) {
+                        return Err(invalid(
+                            format!("attribute {} is declared twice", attribute.name),
+                            file,
+                            node.path,
+                        ));
+                    }
+                    parts.attributes.push(attribute);
+                }
+            }
+            Some("attributeGroup") => self.attribute_group_ref(node, parts, depth + 1)?,
+            Some("anyAttribute") => {
+                // Two wildcards (one from an attribute group) intersect in
+                // XSD; keeping the first is the wider reading, and nothing
+                // received is dropped either way.
+                if parts.any_attribute.is_none() {
+                    parts.any_attribute = Some(wildcard(node.el, self.units[node.unit].tns));
+                }
+            }
+            _ => return Err(self.unsupported_here(node, display_name(node.el))),
+        }
+        Ok(())
+    }
+
+    /// `xs:complexContent` with its `extension` or `restriction`.
+    fn complex_content(
+        &mut self,
+        node: &Node<'a, '_>,
+        ct: &mut ComplexType,
+        parts: &mut Parts,
+        depth: usize,
+    ) -> Result<(), Error> {
+        let file = self.file(node.unit);
+        depth_check(depth, file, node.path)?;
+        for Child { el, path } in children(node.el, node.path) {
+            let child = Node {
+                unit: node.unit,
+                el,
+                path: &path,
+            };
+            let method = match xsd_name(el) {
+                Some("annotation") => continue,
+                Some("extension") => DerivationMethod::Extension,
+                Some("restriction") => DerivationMethod::Restriction,
+                _ => return Err(self.unsupported_here(&child, display_name(el))),
+            };
+            if ct.derivation.is_some() {
+                return Err(invalid(
+                    "xs:complexContent has two derivations",
+                    file,
+                    node.path,
+                ));
+            }
+            let base = self.qname(&child, self.required(&child, "base")?)?;
+            if base == QName::new(Some(SOAP_ENCODING_NS), "Array")
+                && method == DerivationMethod::Restriction
+            {
+                ct.derivation = Some(Derivation {
+                    base,
+                    method,
+                    prohibited_attributes: Vec::new(),
+                });
+                parts.content = Some(self.soap_array(&child)?);
+                // soapenc:arrayType (and offset) travel on the array element.
+                parts.any_attribute = Some(Wildcard {
+                    namespace: "##any".to_owned(),
+                    process_contents: "lax".to_owned(),
+                    target_namespace: self.units[node.unit].tns.map(str::to_owned),
+                });
+                continue;
+            }
+            self.check_type(&child, &base, false)?;
+            if matches!(self.types.get(&base), Some((_, Kind::Simple))) {
+                return Err(invalid(
+                    format!("xs:complexContent derives from simple type {base}"),
+                    file,
+                    &path,
+                ));
+            }
+            if !(base.is_xsd() && base.local == "anyType") {
+                ct.derivation = Some(Derivation {
+                    base,
+                    method,
+                    prohibited_attributes: Vec::new(),
+                });
+            }
+            for Child { el, path } in children(child.el, child.path) {
+                let grandchild = Node {
+                    unit: node.unit,
+                    el,
+                    path: &path,
+                };
+                self.content_child(&grandchild, parts, false, depth + 1)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A `soapenc:Array` restriction: the `wsdl:arrayType` of its
+    /// `soapenc:arrayType` attribute names the item type; items are read
+    /// and written as `<item>` elements.
+    fn soap_array(&mut self, node: &Node<'a, '_>) -> Result<ModelGroup, Error> {
+        let file = self.file(node.unit);
+        let mut item = None;
         for Child { el, path } in children(node.el, node.path) {
             let child = Node {
                 unit: node.unit,
@@ -478,50 +768,245 @@ impl<'a> Builder<'a> {
             };
             match xsd_name(el) {
                 Some("annotation") => {}
-                Some(group @ ("sequence" | "all")) => {
-                    if content.is_some() {
-                        return Err(invalid(
-                            "xs:complexType has two content models",
-                            file,
-                            &path,
-                        ));
+                Some("attribute") => {
+                    // xmltree drops attribute prefixes: `wsdl:arrayType` reads as `arrayType`.
+                    if let Some(array_type) = attr(el, "arrayType") {
+                        let value = array_type.trim();
+                        let bare = value.split('[').next().unwrap_or(value);
+                        let q = self.qname(&child, bare)?;
+                        self.check_type(&child, &q, false)?;
+                        if value.matches('[').count() > 1 {
+                            return Err(self.unsupported_here(
+                                &child,
+                                format!("soapenc:Array of arrays (wsdl:arrayType=\"{value}\")"),
+                            ));
+                        }
+                        item = Some(TypeRef::Named(q));
                     }
-                    let compositor = if group == "all" {
-                        Compositor::All
-                    } else {
-                        Compositor::Sequence
-                    };
-                    content = Some(self.model_group(&child, compositor, depth + 1)?);
                 }
-                Some("attribute") => attributes.push(self.attribute(&child, depth + 1)?),
-                Some("anyAttribute") => {
-                    if any_attribute.is_some() {
-                        return Err(invalid(
-                            "xs:complexType has two xs:anyAttribute",
-                            file,
-                            &path,
-                        ));
+                Some("sequence" | "all") => {
+                    // The form that spells the item element out.
+                    let group = self.model_group(&child, Compositor::Sequence, 0)?;
+                    if let [Particle {
+                        term: Term::Element(e),
+                        ..
+                    }] = group.particles.as_slice()
+                    {
+                        item = item.or(Some(e.ty.clone()));
                     }
-                    any_attribute = Some(Wildcard {
-                        namespace: attr(el, "namespace").unwrap_or("##any").to_owned(),
-                        process_contents: attr(el, "processContents")
-                            .unwrap_or("strict")
-                            .to_owned(),
-                    });
                 }
                 _ => return Err(self.unsupported_here(&child, display_name(el))),
             }
         }
-        Ok(ComplexType {
-            name,
-            documentation: annotation(node.el),
-            content: Content::Elements(content.unwrap_or(ModelGroup {
-                compositor: Compositor::Sequence,
-                particles: Vec::new(),
-            })),
-            attributes,
-            any_attribute,
+        let ty = item.unwrap_or(TypeRef::Named(QName::new(Some(XSD_NS), "anyType")));
+        if !matches!(&ty, TypeRef::Named(_)) {
+            return Err(invalid("soapenc:Array item type", file, node.path));
+        }
+        Ok(ModelGroup {
+            compositor: Compositor::Sequence,
+            particles: vec![Particle {
+                min_occurs: 0,
+                max_occurs: None,
+                term: Term::Element(LocalElement {
+                    name: QName::new(None, "item"),
+                    ty,
+                    nillable: true,
+                    documentation: None,
+                    reference: None,
+                    default: None,
+                    fixed: None,
+                }),
+            }],
+            reference: None,
         })
+    }
+
+    /// `xs:simpleContent` with its `extension` or `restriction`.
+    fn simple_content(
+        &mut self,
+        node: &Node<'a, '_>,
+        ct: &mut ComplexType,
+        parts: &mut Parts,
+        depth: usize,
+    ) -> Result<(), Error> {
+        let file = self.file(node.unit);
+        depth_check(depth, file, node.path)?;
+        for Child { el, path } in children(node.el, node.path) {
+            let child = Node {
+                unit: node.unit,
+                el,
+                path: &path,
+            };
+            let method = match xsd_name(el) {
+                Some("annotation") => continue,
+                Some("extension") => DerivationMethod::Extension,
+                Some("restriction") => DerivationMethod::Restriction,
+                _ => return Err(self.unsupported_here(&child, display_name(el))),
+            };
+            if ct.derivation.is_some() {
+                return Err(invalid(
+                    "xs:simpleContent has two derivations",
+                    file,
+                    node.path,
+                ));
+            }
+            let base = self.qname(&child, self.required(&child, "base")?)?;
+            self.check_type(&child, &base, false)?;
+            let mut value = TypeRef::Named(base.clone());
+            let mut enumerations = Vec::new();
+            let mut facets = Vec::new();
+            let mut inline = None;
+            for Child { el, path } in children(child.el, child.path) {
+                let grandchild = Node {
+                    unit: node.unit,
+                    el,
+                    path: &path,
+                };
+                match xsd_name(el) {
+                    Some("simpleType") if method == DerivationMethod::Restriction => {
+                        inline = Some(self.simple_type(&grandchild, None, depth + 1)?);
+                    }
+                    Some("enumeration") if method == DerivationMethod::Restriction => {
+                        enumerations.push(self.required(&grandchild, "value")?.to_owned())
+                    }
+                    Some(facet)
+                        if method == DerivationMethod::Restriction && FACETS.contains(&facet) =>
+                    {
+                        facets.push((
+                            facet.to_owned(),
+                            self.required(&grandchild, "value")?.to_owned(),
+                        ))
+                    }
+                    _ => self.content_child(&grandchild, parts, true, depth + 1)?,
+                }
+            }
+            if let Some(st) = inline {
+                value = TypeRef::Anonymous(Box::new(TypeDef::Simple(st)));
+            } else if !enumerations.is_empty() || !facets.is_empty() {
+                value = TypeRef::Anonymous(Box::new(TypeDef::Simple(SimpleType {
+                    name: None,
+                    documentation: None,
+                    kind: SimpleKind::Restriction {
+                        base: base.clone(),
+                        enumerations,
+                        facets,
+                    },
+                })));
+            }
+            ct.content = Content::Simple(value);
+            ct.derivation = Some(Derivation {
+                base,
+                method,
+                prohibited_attributes: Vec::new(),
+            });
+        }
+        if ct.derivation.is_none() {
+            return Err(invalid(
+                "xs:simpleContent has no extension or restriction",
+                file,
+                node.path,
+            ));
+        }
+        Ok(())
+    }
+
+    /// `xs:group ref=`: the named group's content, copied in as one particle.
+    fn group_ref(&mut self, node: &Node<'a, '_>, depth: usize) -> Result<Particle, Error> {
+        let file = self.file(node.unit);
+        depth_check(depth, file, node.path)?;
+        let (min_occurs, max_occurs) = occurs(node, file)?;
+        let q = self.qname(node, self.required(node, "ref")?)?;
+        let Some(g) = self.groups.get(&q).cloned() else {
+            return Err(Error::Unresolved {
+                kind: "group",
+                name: q.to_string(),
+                file: file.to_owned(),
+                path: node.path.to_owned(),
+                note: None,
+            });
+        };
+        if self.group_stack.contains(&q) {
+            return Err(self.unsupported_here(node, format!("xs:group {q} that contains itself")));
+        }
+        self.group_stack.push(q.clone());
+        let global = Node {
+            unit: g.unit,
+            el: g.el,
+            path: &g.path,
+        };
+        let mut group = None;
+        for Child { el, path } in children(g.el, &g.path) {
+            let child = Node {
+                unit: g.unit,
+                el,
+                path: &path,
+            };
+            match xsd_name(el) {
+                Some("annotation") => {}
+                Some(c @ ("sequence" | "choice" | "all")) if group.is_none() => {
+                    group = Some(self.model_group(&child, compositor(c), depth + 1)?);
+                }
+                _ => {
+                    self.group_stack.pop();
+                    return Err(self.unsupported_here(&child, display_name(el)));
+                }
+            }
+        }
+        self.group_stack.pop();
+        let mut group = group.unwrap_or_else(empty_group);
+        group.reference = Some(q);
+        let particle = Particle {
+            min_occurs,
+            max_occurs,
+            term: Term::Group(group),
+        };
+        self.charge_particle(&global, &particle)?;
+        Ok(particle)
+    }
+
+    /// `xs:attributeGroup ref=`: its attributes (and wildcard) are added in place.
+    fn attribute_group_ref(
+        &mut self,
+        node: &Node<'a, '_>,
+        parts: &mut Parts,
+        depth: usize,
+    ) -> Result<(), Error> {
+        let file = self.file(node.unit);
+        depth_check(depth, file, node.path)?;
+        let q = self.qname(node, self.required(node, "ref")?)?;
+        let Some(g) = self.attribute_groups.get(&q).cloned() else {
+            return Err(Error::Unresolved {
+                kind: "attribute group",
+                name: q.to_string(),
+                file: file.to_owned(),
+                path: node.path.to_owned(),
+                note: None,
+            });
+        };
+        if self.group_stack.contains(&q) {
+            return Err(
+                self.unsupported_here(node, format!("xs:attributeGroup {q} that contains itself"))
+            );
+        }
+        self.group_stack.push(q);
+        let result = (|| {
+            for Child { el, path } in children(g.el, &g.path) {
+                let child = Node {
+                    unit: g.unit,
+                    el,
+                    path: &path,
+                };
+                match xsd_name(el) {
+                    Some("annotation" | "attribute" | "attributeGroup" | "anyAttribute") => {
+                        self.content_child(&child, parts, true, depth + 1)?
+                    }
+                    _ => return Err(self.unsupported_here(&child, display_name(el))),
+                }
+            }
+            Ok(())
+        })();
+        self.group_stack.pop();
+        result
     }
 
     fn model_group(
@@ -532,17 +1017,6 @@ impl<'a> Builder<'a> {
     ) -> Result<ModelGroup, Error> {
         let file = self.file(node.unit);
         depth_check(depth, file, node.path)?;
-        let (min, max) = occurs(node, file)?;
-        if (min, max) != (1, Some(1)) {
-            // The model has no occurrence bounds on groups.
-            return Err(self.unsupported_here(
-                node,
-                format!(
-                    "{} with minOccurs/maxOccurs other than 1",
-                    display_name(node.el)
-                ),
-            ));
-        }
         let mut particles = Vec::new();
         for Child { el, path } in children(node.el, node.path) {
             let child = Node {
@@ -553,12 +1027,34 @@ impl<'a> Builder<'a> {
             match xsd_name(el) {
                 Some("annotation") => {}
                 Some("element") => particles.push(self.local_element(&child, depth + 1)?),
+                Some(c @ ("sequence" | "choice" | "all")) => {
+                    let (min_occurs, max_occurs) = occurs(&child, file)?;
+                    particles.push(Particle {
+                        min_occurs,
+                        max_occurs,
+                        term: Term::Group(self.model_group(
+                            &child,
+                            self::compositor(c),
+                            depth + 1,
+                        )?),
+                    });
+                }
+                Some("group") => particles.push(self.group_ref(&child, depth + 1)?),
+                Some("any") => {
+                    let (min_occurs, max_occurs) = occurs(&child, file)?;
+                    particles.push(Particle {
+                        min_occurs,
+                        max_occurs,
+                        term: Term::Any(wildcard(el, self.units[node.unit].tns)),
+                    });
+                }
                 _ => return Err(self.unsupported_here(&child, display_name(el))),
             }
         }
         Ok(ModelGroup {
             compositor,
             particles,
+            reference: None,
         })
     }
 
@@ -567,6 +1063,8 @@ impl<'a> Builder<'a> {
         depth_check(depth, file, node.path)?;
         let (min_occurs, max_occurs) = occurs(node, file)?;
         let documentation = annotation(node.el);
+        let default = attr(node.el, "default").map(str::to_owned);
+        let fixed = attr(node.el, "fixed").map(str::to_owned);
         let element = if let Some(reference) = attr(node.el, "ref") {
             for conflicting in ["name", "type", "nillable", "form"] {
                 if attr(node.el, conflicting).is_some() {
@@ -587,6 +1085,29 @@ impl<'a> Builder<'a> {
                     note: None,
                 });
             };
+            if self.in_progress.contains(&q) {
+                // A reference to the element whose anonymous type is being
+                // built: a recursive structure, named by the element.
+                let global = Node {
+                    unit: g.unit,
+                    el: g.el,
+                    path: &g.path,
+                };
+                let element = LocalElement {
+                    name: q.clone(),
+                    ty: TypeRef::OfElement(q.clone()),
+                    nillable: parse_bool(&global, self.file(g.unit), "nillable")?,
+                    documentation: documentation.or_else(|| annotation(g.el)),
+                    reference: Some(q),
+                    default: default.or_else(|| attr(g.el, "default").map(str::to_owned)),
+                    fixed: fixed.or_else(|| attr(g.el, "fixed").map(str::to_owned)),
+                };
+                return Ok(Particle {
+                    min_occurs,
+                    max_occurs,
+                    term: Term::Element(element),
+                });
+            }
             let decl = self.element_decl(&q, g, depth + 1)?;
             self.charge_copy(node, &decl.ty)?;
             LocalElement {
@@ -595,6 +1116,8 @@ impl<'a> Builder<'a> {
                 nillable: decl.nillable,
                 documentation: documentation.or(decl.documentation),
                 reference: Some(q),
+                default: default.or(decl.default),
+                fixed: fixed.or(decl.fixed),
             }
         } else {
             let local = self.required(node, "name")?;
@@ -607,6 +1130,8 @@ impl<'a> Builder<'a> {
                 nillable: parse_bool(node, file, "nillable")?,
                 documentation,
                 reference: None,
+                default,
+                fixed,
             }
         };
         Ok(Particle {
@@ -618,11 +1143,19 @@ impl<'a> Builder<'a> {
 
     /// Counts what a `ref=` copies so a schema cannot make the model explode.
     fn charge_copy(&mut self, node: &Node, ty: &TypeRef) -> Result<(), Error> {
-        self.copied += weight(ty);
+        self.charge(node, weight(ty))
+    }
+
+    fn charge_particle(&mut self, node: &Node, particle: &Particle) -> Result<(), Error> {
+        self.charge(node, particle_weight(particle))
+    }
+
+    fn charge(&mut self, node: &Node, weight: usize) -> Result<(), Error> {
+        self.copied += weight;
         if self.copied > MAX_COPIED_NODES {
             return Err(invalid(
                 format!(
-                    "element references copy more than {MAX_COPIED_NODES} anonymous type nodes"
+                    "element and group references copy more than {MAX_COPIED_NODES} anonymous type nodes"
                 ),
                 self.file(node.unit),
                 node.path,
@@ -637,12 +1170,9 @@ impl<'a> Builder<'a> {
         let required = match attr(node.el, "use").map(str::trim) {
             None | Some("optional") => false,
             Some("required") => true,
-            Some("prohibited") => {
-                return Err(self.unsupported_here(node, "xs:attribute use=\"prohibited\""))
-            }
             Some(other) => {
                 return Err(invalid(
-                    format!("xs:attribute use=\"{other}\" is not valid"),
+                    format!("xs:attribute use=\"{other}\" is not valid here"),
                     file,
                     node.path,
                 ))
@@ -756,17 +1286,26 @@ impl<'a> Builder<'a> {
             };
             match xsd_name(el) {
                 Some("annotation") => {}
-                Some("restriction") => {
+                Some(derivation @ ("restriction" | "list" | "union")) => {
                     if kind.is_some() {
                         return Err(invalid("xs:simpleType has two derivations", file, &path));
                     }
-                    kind = Some(self.restriction(&child)?);
+                    kind = Some(match derivation {
+                        "restriction" => self.restriction(&child, depth + 1)?,
+                        "list" => self.list(&child, depth + 1)?,
+                        _ => self.union(&child, depth + 1)?,
+                    });
                 }
                 _ => return Err(self.unsupported_here(&child, display_name(el))),
             }
         }
-        let kind =
-            kind.ok_or_else(|| invalid("xs:simpleType has no xs:restriction", file, node.path))?;
+        let kind = kind.ok_or_else(|| {
+            invalid(
+                "xs:simpleType has no restriction, list or union",
+                file,
+                node.path,
+            )
+        })?;
         Ok(SimpleType {
             name,
             documentation: annotation(node.el),
@@ -774,8 +1313,74 @@ impl<'a> Builder<'a> {
         })
     }
 
-    fn restriction(&mut self, node: &Node<'a, '_>) -> Result<SimpleKind, Error> {
+    /// `xs:list itemType=` or with an inline item type.
+    fn list(&mut self, node: &Node<'a, '_>, depth: usize) -> Result<SimpleKind, Error> {
         let file = self.file(node.unit);
+        depth_check(depth, file, node.path)?;
+        let mut item = match attr(node.el, "itemType") {
+            Some(value) => {
+                let q = self.qname(node, value)?;
+                self.check_type(node, &q, true)?;
+                Some(TypeRef::Named(q))
+            }
+            None => None,
+        };
+        for Child { el, path } in children(node.el, node.path) {
+            let child = Node {
+                unit: node.unit,
+                el,
+                path: &path,
+            };
+            match xsd_name(el) {
+                Some("annotation") => {}
+                Some("simpleType") if item.is_none() => {
+                    let st = self.simple_type(&child, None, depth + 1)?;
+                    item = Some(TypeRef::Anonymous(Box::new(TypeDef::Simple(st))));
+                }
+                _ => return Err(self.unsupported_here(&child, display_name(el))),
+            }
+        }
+        let item = item.ok_or_else(|| invalid("xs:list has no item type", file, node.path))?;
+        Ok(SimpleKind::List { item })
+    }
+
+    /// `xs:union memberTypes=` and/or inline member types.
+    fn union(&mut self, node: &Node<'a, '_>, depth: usize) -> Result<SimpleKind, Error> {
+        let file = self.file(node.unit);
+        depth_check(depth, file, node.path)?;
+        let mut members = Vec::new();
+        for value in attr(node.el, "memberTypes")
+            .unwrap_or("")
+            .split_whitespace()
+        {
+            let q = self.qname(node, value)?;
+            self.check_type(node, &q, true)?;
+            members.push(TypeRef::Named(q));
+        }
+        for Child { el, path } in children(node.el, node.path) {
+            let child = Node {
+                unit: node.unit,
+                el,
+                path: &path,
+            };
+            match xsd_name(el) {
+                Some("annotation") => {}
+                Some("simpleType") => {
+                    let st = self.simple_type(&child, None, depth + 1)?;
+                    members.push(TypeRef::Anonymous(Box::new(TypeDef::Simple(st))));
+                }
+                _ => return Err(self.unsupported_here(&child, display_name(el))),
+            }
+        }
+        if members.is_empty() {
+            return Err(invalid("xs:union has no member types", file, node.path));
+        }
+        Ok(SimpleKind::Union { members })
+    }
+
+    fn restriction(&mut self, node: &Node<'a, '_>, depth: usize) -> Result<SimpleKind, Error> {
+        let file = self.file(node.unit);
+        depth_check(depth, file, node.path)?;
         let Some(base) = attr(node.el, "base") else {
             // The inline-base form has no place in the model (base is a QName).
             return Err(
@@ -859,21 +1464,90 @@ fn form(node: &Node, file: &str, default: bool) -> Result<bool, Error> {
 /// Particles and attributes inside an anonymous type (named references count 0).
 fn weight(ty: &TypeRef) -> usize {
     match ty {
-        TypeRef::Named(_) => 0,
+        TypeRef::Named(_) | TypeRef::OfElement(_) => 0,
         TypeRef::Anonymous(def) => match def.as_ref() {
             TypeDef::Simple(_) => 1,
             TypeDef::Complex(ct) => {
-                let Content::Elements(group) = &ct.content;
                 1 + ct.attributes.len()
-                    + group
-                        .particles
-                        .iter()
-                        .map(|p| match &p.term {
-                            Term::Element(e) => 1 + weight(&e.ty),
-                        })
-                        .sum::<usize>()
+                    + match &ct.content {
+                        Content::Elements(group) => {
+                            group.particles.iter().map(particle_weight).sum()
+                        }
+                        Content::Simple(ty) => weight(ty),
+                    }
             }
         },
+    }
+}
+
+fn particle_weight(particle: &Particle) -> usize {
+    match &particle.term {
+        Term::Element(e) => 1 + weight(&e.ty),
+        Term::Group(g) => 1 + g.particles.iter().map(particle_weight).sum::<usize>(),
+        Term::Any(_) => 1,
+    }
+}
+
+/// Two global definitions say the same thing: same names, attributes and
+/// children, ignoring annotations, whitespace and namespace declarations.
+fn same_definition(a: &Element, b: &Element) -> bool {
+    fn significant(el: &Element) -> Vec<&xmltree::XMLNode> {
+        el.children
+            .iter()
+            .filter(|n| match n {
+                xmltree::XMLNode::Element(e) => !is(e, XSD_NS, "annotation"),
+                xmltree::XMLNode::Text(t) | xmltree::XMLNode::CData(t) => !t.trim().is_empty(),
+                _ => false,
+            })
+            .collect()
+    }
+    if a.name != b.name || ns(a) != ns(b) || a.attributes != b.attributes {
+        return false;
+    }
+    let (ca, cb) = (significant(a), significant(b));
+    ca.len() == cb.len()
+        && ca.iter().zip(&cb).all(|(x, y)| match (x, y) {
+            (xmltree::XMLNode::Element(x), xmltree::XMLNode::Element(y)) => same_definition(x, y),
+            (
+                xmltree::XMLNode::Text(x) | xmltree::XMLNode::CData(x),
+                xmltree::XMLNode::Text(y) | xmltree::XMLNode::CData(y),
+            ) => x.trim() == y.trim(),
+            _ => false,
+        })
+}
+
+/// What the children of a complex type (or of its derivation) add up to.
+#[derive(Default)]
+struct Parts {
+    content: Option<ModelGroup>,
+    attributes: Vec<Attribute>,
+    any_attribute: Option<Wildcard>,
+    /// `use="prohibited"` attributes, with where each is written.
+    prohibited: Vec<(QName, String)>,
+}
+
+fn empty_group() -> ModelGroup {
+    ModelGroup {
+        compositor: Compositor::Sequence,
+        particles: Vec::new(),
+        reference: None,
+    }
+}
+
+fn compositor(name: &str) -> Compositor {
+    match name {
+        "all" => Compositor::All,
+        "choice" => Compositor::Choice,
+        _ => Compositor::Sequence,
+    }
+}
+
+/// `xs:any` / `xs:anyAttribute` with XSD's defaults.
+fn wildcard(el: &Element, tns: Option<&str>) -> Wildcard {
+    Wildcard {
+        namespace: attr(el, "namespace").unwrap_or("##any").to_owned(),
+        target_namespace: tns.map(str::to_owned),
+        process_contents: attr(el, "processContents").unwrap_or("strict").to_owned(),
     }
 }
 

@@ -234,6 +234,79 @@ fn doctype_with_entities_is_refused_never_expanded() {
 }
 
 #[test]
+fn an_accepted_doctype_cannot_expand_entities_beyond_twice_the_file_size() {
+    // With `inert_doctype`, internal entities without references are
+    // accepted, and xml-rs expands each reference: 3,000 references to a
+    // 100 KB entity would be 300 MB of text from a 117 KB file.
+    let dir = temp_dir("entity_expansion");
+    let options = LoadOptions {
+        inert_doctype: true,
+        ..LoadOptions::default()
+    };
+    let base = std::fs::read_to_string(fixture("valid.wsdl")).unwrap();
+    let body = base.split_once('\n').unwrap().1;
+    let doctype = |value: &str| {
+        format!(
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE wsdl:definitions [<!ENTITY big \"{value}\">]>\n"
+        )
+    };
+    let big = "a".repeat(100_000);
+    let ext = |content: &str| format!("<x:e xmlns:x=\"urn:x\">{content}</x:e>");
+    let cases = [
+        // One text node.
+        (
+            "one_text",
+            doctype(&big) + &body.replacen("A ping service.", &"&big;".repeat(3000), 1),
+        ),
+        // Many small texts, each well within any one-text limit.
+        (
+            "many_texts",
+            doctype(&"a".repeat(1000))
+                + &body.replacen(
+                    "<wsdl:types>",
+                    &(ext("&big;").repeat(5000) + "<wsdl:types>"),
+                    1,
+                ),
+        ),
+        // An attribute value.
+        (
+            "attribute",
+            doctype(&big)
+                + &body.replacen(
+                    "<wsdl:types>",
+                    &format!(
+                        "<x:e xmlns:x=\"urn:x\" a=\"{}\"/><wsdl:types>",
+                        "&big;".repeat(3000)
+                    ),
+                    1,
+                ),
+        ),
+    ];
+    for (name, text) in cases {
+        let path = dir.join(format!("{name}.wsdl"));
+        std::fs::write(&path, &text).unwrap();
+        let started = Instant::now();
+        let e = wsdl::load_with(&path, &options).expect_err(name);
+        assert!(matches!(e, Error::Xml { .. }), "{name}: {e}");
+        assert_mentions(&e, &[&format!("{name}.wsdl:"), "twice"]);
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{name}: {:?}",
+            started.elapsed()
+        );
+    }
+    // A modest expansion still loads.
+    let path = dir.join("modest.wsdl");
+    std::fs::write(
+        &path,
+        doctype("ping") + &body.replacen("A ping service.", "A &big; service.", 1),
+    )
+    .unwrap();
+    let defs = wsdl::load_with(&path, &options).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(defs.documentation.as_deref(), Some("A ping service."));
+}
+
+#[test]
 fn doctype_in_an_imported_schema_is_refused() {
     let e = load_err(&fixture("dtd/imports_bomb.wsdl"));
     assert!(matches!(e, Error::Doctype { line: 2, .. }), "{e}");
@@ -253,8 +326,21 @@ fn doctype_after_the_root_element_is_not_well_formed() {
     )
     .unwrap();
     let e = load_err(&path);
-    assert!(matches!(e, Error::Xml { line: 10, .. }), "{e}");
-    assert_mentions(&e, &["late_doctype.wsdl:10:", "DOCTYPE"]);
+    assert!(
+        matches!(
+            e,
+            Error::Xml {
+                line: 9,
+                column: 3,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert_mentions(
+        &e,
+        &["late_doctype.wsdl:9:3:", "Unexpected token: <!DOCTYPE"],
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -398,16 +484,20 @@ fn symlink_loops_directories_and_devices_are_refused() {
     let mut cases = vec![
         (
             include("loop.wsdl", "loop1.xsd"),
-            "loop1.xsd",
+            dir.join("loop1.xsd"),
             "symbolic links",
         ),
-        (include("dir.wsdl", "folder.xsd"), "folder.xsd", "directory"),
+        (
+            include("dir.wsdl", "folder.xsd"),
+            dir.join("folder.xsd"),
+            "directory",
+        ),
     ];
     // /dev/zero never ends: read, it would exhaust memory.
     if Path::new("/dev/zero").exists() {
         cases.push((
             include("zero.wsdl", "/dev/zero"),
-            "/dev/zero",
+            PathBuf::from("/dev/zero"),
             "not a regular file",
         ));
     }
@@ -417,7 +507,7 @@ fn symlink_loops_directories_and_devices_are_refused() {
         assert_mentions(
             &e,
             &[
-                &format!("cannot read {}", Path::new(target).display()),
+                &format!("cannot read {}", target.display()),
                 &format!("(referred to from {}", path.display()),
                 "/definitions/types/schema/include",
                 why,
@@ -500,6 +590,32 @@ fn bad_locations_are_errors() {
                 what,
             ],
         );
+    }
+}
+
+#[test]
+fn fixed_bugs_stay_fixed() {
+    // The inputs in fuzz-regressions/, with the error each must now give.
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "devzero-include.wsdl",
+            &["/dev/zero", "referred to from", "devzero-include.wsdl"],
+        ),
+        (
+            "signed-percent-escape.wsdl",
+            &[
+                "signed-percent-escape.wsdl",
+                "`a%+5.xsd` has a malformed %-escape",
+            ],
+        ),
+        (
+            "second-root.wsdl",
+            &["second-root.wsdl:44:1: XML is not well-formed"],
+        ),
+    ];
+    for (name, pieces) in cases {
+        let e = load_err(&fixture(&format!("fuzz-regressions/{name}")));
+        assert_mentions(&e, pieces);
     }
 }
 
@@ -880,7 +996,7 @@ fn in_child(name: &str, env: &[(&str, String)]) -> String {
     );
     stdout
         .lines()
-        .find_map(|l| l.strip_prefix("RESULT "))
+        .find_map(|l| l.split_once("RESULT ").map(|(_, r)| r))
         .unwrap_or_else(|| panic!("child {name} printed no result:\n{stdout}"))
         .to_owned()
 }
@@ -1066,10 +1182,10 @@ fn big_file_loads_in_bounded_memory(name: &str, mib: u64, options: LoadOptions) 
 }
 
 #[test]
-fn a_16_mib_file_loads_in_bounded_memory() {
+fn an_8_mib_file_loads_in_bounded_memory() {
     big_file_loads_in_bounded_memory(
-        "a_16_mib_file_loads_in_bounded_memory",
-        16,
+        "an_8_mib_file_loads_in_bounded_memory",
+        8,
         LoadOptions::default(),
     );
 }
@@ -1091,74 +1207,115 @@ fn a_200_mib_file_loads_in_bounded_memory_when_the_limit_is_lifted() {
 }
 
 // ---------------------------------------------------------------------------
-// Width: many siblings cost linear time, not quadratic
+// Width: many siblings cost about what parsing them costs
 
-/// Seconds to load `text` (best of two).
-fn load_seconds(dir: &Path, name: &str, text: &str) -> f64 {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    (0..2)
-        .map(|_| {
-            let started = Instant::now();
-            wsdl::load(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
-            started.elapsed().as_secs_f64()
-        })
-        .fold(f64::INFINITY, f64::min)
+/// Seconds to load `text`.
+fn load_seconds(path: &Path, text: &str) -> f64 {
+    std::fs::write(path, text).unwrap();
+    let started = Instant::now();
+    let result = wsdl::load(path);
+    let seconds = started.elapsed().as_secs_f64();
+    result.unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    seconds
 }
 
 #[test]
-fn wide_documents_load_in_linear_time() {
+fn wide_documents_load_in_about_their_parse_time() {
+    // Each shape puts many sibling definitions where the resolver reads
+    // them, and, as the control, the same markup inside wsdl:documentation,
+    // where it is parsed as much but only flattened to text. The resolver
+    // once was quadratic here: element paths compared every sibling name
+    // with all distinct earlier ones (20x the control at this width), and
+    // each binding cloned its whole port type (5x), and each inline schema
+    // was found by counting through its siblings (10x). Operations, parts and
+    // ports were deduplicated by linear scans too; at this width that was
+    // only 2x the control (it needs ~5x the width, too slow for a debug
+    // test, to stand out), so for them this is a coarse guard.
     let dir = temp_dir("wide");
-    type Shape = fn(usize) -> String;
-    let shapes: &[(&str, Shape)] = &[
-        ("distinct_sibling_names", |n| {
-            let ext: String = (0..n)
-                .map(|i| format!("<x:e{i} xmlns:x=\"urn:x\"/>"))
-                .collect();
-            variant("<wsdl:types>", &format!("{ext}<wsdl:types>"))
-        }),
-        ("operations", |n| {
-            let ops: String = (0..n)
-                .map(|i| format!(r#"<wsdl:operation name="op{i}"><wsdl:input message="tns:pingIn"/><wsdl:output message="tns:pingOut"/></wsdl:operation>"#))
-                .collect();
-            let bound: String = (0..n)
-                .map(|i| format!(r#"<wsdl:operation name="op{i}"><wsdl:input><soap:body use="literal"/></wsdl:input><wsdl:output><soap:body use="literal" parts="body"/></wsdl:output></wsdl:operation>"#))
-                .collect();
-            variant(
-                "<wsdl:portType name=\"PingPort\">",
-                &format!("<wsdl:portType name=\"PingPort\">{ops}"),
-            )
-            .replacen(
-                "transport=\"http://schemas.xmlsoap.org/soap/http\"/>",
-                &format!("transport=\"http://schemas.xmlsoap.org/soap/http\"/>{bound}"),
+    let n = 6000;
+    let ext: String = (0..n)
+        .map(|i| format!("<x:e{i} xmlns:x=\"urn:x\"/>"))
+        .collect();
+    let ops: String = (0..n)
+        .map(|i| format!(r#"<wsdl:operation name="op{i}"><wsdl:input message="tns:pingIn"/><wsdl:output message="tns:pingOut"/></wsdl:operation>"#))
+        .collect();
+    let bound: String = (0..n)
+        .map(|i| format!(r#"<wsdl:operation name="op{i}"><wsdl:input><soap:body use="literal"/></wsdl:input><wsdl:output><soap:body use="literal" parts="body"/></wsdl:output></wsdl:operation>"#))
+        .collect();
+    let parts: String = (0..n)
+        .map(|i| format!(r#"<wsdl:part name="p{i}" type="xs:string"/>"#))
+        .collect();
+    let ports: String = (0..n)
+        .map(|i| format!(r#"<wsdl:port name="p{i}" binding="tns:PingBinding"><soap:address location="http://localhost/{i}"/></wsdl:port>"#))
+        .collect();
+    let schemas: String = (0..n)
+        .map(|i| format!(r#"<xs:schema targetNamespace="urn:s{i}"/>"#))
+        .collect();
+    let (m, bindings) = (3000, 3000);
+    let many_ops: String = (0..m)
+        .map(|i| format!(r#"<wsdl:operation name="op{i}"><wsdl:input message="tns:pingIn"/></wsdl:operation>"#))
+        .collect();
+    let many_bindings: String = (0..bindings)
+        .map(|i| format!(r#"<wsdl:binding name="B{i}" type="tns:Wide"><soap:binding/><wsdl:operation name="op{i}"><wsdl:input><soap:body/></wsdl:input></wsdl:operation></wsdl:binding>"#))
+        .collect();
+    let port_type = "<wsdl:portType name=\"PingPort\">";
+    let soap_binding = "transport=\"http://schemas.xmlsoap.org/soap/http\"/>";
+    let service = "<wsdl:service name=\"PingService\">";
+    let shapes = [
+        (
+            "distinct_sibling_names",
+            variant("<wsdl:types>", &format!("{ext}<wsdl:types>")),
+            variant("A ping service.", &ext),
+        ),
+        (
+            "operations",
+            variant(port_type, &format!("{port_type}{ops}")).replacen(
+                soap_binding,
+                &format!("{soap_binding}{bound}"),
                 1,
-            )
-        }),
-        ("parts_and_ports", |n| {
-            let parts: String = (0..n)
-                .map(|i| format!(r#"<wsdl:part name="p{i}" type="xs:string"/>"#))
-                .collect();
-            let ports: String = (0..n)
-                .map(|i| format!(r#"<wsdl:port name="p{i}" binding="tns:PingBinding"><soap:address location="http://localhost/{i}"/></wsdl:port>"#))
-                .collect();
+            ),
+            variant("A ping service.", &format!("{ops}{bound}")),
+        ),
+        (
+            "parts_and_ports",
             variant(
                 "<wsdl:portType",
                 &format!("<wsdl:message name=\"wide\">{parts}</wsdl:message><wsdl:portType"),
             )
-            .replacen(
-                "<wsdl:service name=\"PingService\">",
-                &format!("<wsdl:service name=\"PingService\">{ports}"),
-                1,
-            )
-        }),
+            .replacen(service, &format!("{service}{ports}"), 1),
+            variant("A ping service.", &format!("{parts}{ports}")),
+        ),
+        (
+            "inline_schemas",
+            variant("<wsdl:types>", &format!("<wsdl:types>{schemas}")),
+            variant("A ping service.", &schemas),
+        ),
+        (
+            "bindings_of_a_wide_port_type",
+            variant(
+                "<wsdl:binding ",
+                &format!("<wsdl:portType name=\"Wide\">{many_ops}</wsdl:portType>{many_bindings}<wsdl:binding "),
+            ),
+            variant("A ping service.", &format!("{many_ops}{many_bindings}")),
+        ),
     ];
-    for (name, shape) in shapes {
-        let small = load_seconds(&dir, &format!("{name}_small.wsdl"), &shape(1500));
-        let large = load_seconds(&dir, &format!("{name}_large.wsdl"), &shape(6000));
-        // 4x the input: about 4x the time when linear, 16x when quadratic.
+    for (name, wide, control) in shapes {
+        let wide_path = dir.join(format!("{name}.wsdl"));
+        let control_path = dir.join(format!("{name}_control.wsdl"));
+        // A second try before failing: timing on a busy machine is noisy.
+        let mut tries = Vec::new();
+        for _ in 0..2 {
+            let t_wide = load_seconds(&wide_path, &wide);
+            let t_control = load_seconds(&control_path, &control);
+            tries.push((t_wide, t_control));
+            if t_wide < 3.0 * t_control + 0.25 {
+                break;
+            }
+        }
+        let (t_wide, t_control) = *tries.last().unwrap();
         assert!(
-            large < 9.0 * small + 0.3,
-            "{name}: {small:.3}s for 1500, {large:.3}s for 6000"
+            t_wide < 3.0 * t_control + 0.25,
+            "{name}: {n} siblings load in {t_wide:.3}s, the same markup as documentation in {t_control:.3}s ({tries:?})"
         );
     }
 }

@@ -66,8 +66,12 @@ fn chameleon_include_takes_the_includers_namespace() {
             panic!("Money in {ns}")
         };
         assert_eq!(money.name, Some(q(ns, "Money")));
-        let Content::Elements(group) = &money.content;
-        let Term::Element(currency) = &group.particles[1].term;
+        let Content::Elements(group) = &money.content else {
+            panic!("element content expected")
+        };
+        let Term::Element(currency) = &group.particles[1].term else {
+            panic!("an element particle expected")
+        };
         assert_eq!(currency.name, q(ns, "currency"));
         // The unprefixed reference follows the chameleon into its namespace.
         assert_eq!(currency.ty, TypeRef::Named(q(ns, "Currency")));

@@ -37,12 +37,16 @@ fn particles(ty: &TypeRef) -> &[Particle] {
 }
 
 fn complex_particles(ct: &ComplexType) -> &[Particle] {
-    let Content::Elements(group) = &ct.content;
+    let Content::Elements(group) = &ct.content else {
+        panic!("element content expected")
+    };
     &group.particles
 }
 
 fn element(p: &Particle) -> &LocalElement {
-    let Term::Element(e) = &p.term;
+    let Term::Element(e) = &p.term else {
+        panic!("an element particle expected")
+    };
     e
 }
 
@@ -78,7 +82,9 @@ fn global_element_with_anonymous_type() {
     assert!(!e.nillable);
     let ct = anonymous_complex(&e.ty);
     assert_eq!(ct.name, None);
-    let Content::Elements(group) = &ct.content;
+    let Content::Elements(group) = &ct.content else {
+        panic!("element content expected")
+    };
     assert_eq!(group.compositor, Compositor::Sequence);
     let ps = &group.particles;
     let names: Vec<&str> = ps.iter().map(|p| element(p).name.local.as_str()).collect();
@@ -131,7 +137,9 @@ fn global_element_with_anonymous_type() {
 
     // Nested anonymous type with xs:all and an anonymous simple type.
     let options = anonymous_complex(&element(&ps[5]).ty);
-    let Content::Elements(all) = &options.content;
+    let Content::Elements(all) = &options.content else {
+        panic!("element content expected")
+    };
     assert_eq!(all.compositor, Compositor::All);
     let note = element(&all.particles[1]);
     assert_eq!(all.particles[1].min_occurs, 0);
@@ -179,7 +187,10 @@ fn attributes_and_wildcards() {
             TypeDef::Simple(st) => {
                 let SimpleKind::Restriction {
                     base, enumerations, ..
-                } = &st.kind;
+                } = &st.kind
+                else {
+                    panic!("a restriction expected")
+                };
                 assert_eq!(base, &q(XSD_NS, "token"));
                 assert_eq!(enumerations, &["low", "high"]);
             }
@@ -195,7 +206,8 @@ fn attributes_and_wildcards() {
         ct.any_attribute,
         Some(Wildcard {
             namespace: "##any".into(),
-            process_contents: "strict".into()
+            process_contents: "strict".into(),
+            target_namespace: Some(TYPES.into()),
         })
     );
     let TypeDef::Complex(result) = &d.schema.types[&q(TYPES, "JobResult")] else {
@@ -211,7 +223,8 @@ fn attributes_and_wildcards() {
         result.any_attribute,
         Some(Wildcard {
             namespace: "##other".into(),
-            process_contents: "lax".into()
+            process_contents: "lax".into(),
+            target_namespace: Some(TYPES.into()),
         })
     );
 }
@@ -354,7 +367,8 @@ fn soap11_binding() {
         [SoapHeader {
             message: q(JOBS, "authHeader"),
             part: "auth".into(),
-            use_: Use::Literal
+            use_: Use::Literal,
+            faults: Vec::new(),
         }]
     );
     let output = exec.output.as_ref().unwrap();

@@ -24,6 +24,38 @@ fn type_label(ty: &TypeRef) -> String {
             TypeDef::Complex(_) => "(anonymous complex type)".to_owned(),
             TypeDef::Simple(_) => "(anonymous simple type)".to_owned(),
         },
+        TypeRef::OfElement(q) => format!("(type of element {})", q.local),
+    }
+}
+
+/// The element fields of a content model, nested groups flattened.
+fn particle_fields(particles: &[wsdl::Particle], out: &mut Vec<(String, Field)>) {
+    for p in particles {
+        let max = p
+            .max_occurs
+            .map_or("unbounded".to_owned(), |m| m.to_string());
+        match &p.term {
+            Term::Element(e) => out.push((
+                e.name.local.clone(),
+                Field {
+                    ty: type_label(&e.ty),
+                    occurs: format!(
+                        "[{}..{}]{}",
+                        p.min_occurs,
+                        max,
+                        if e.nillable { " nillable" } else { "" }
+                    ),
+                },
+            )),
+            Term::Group(g) => particle_fields(&g.particles, out),
+            Term::Any(w) => out.push((
+                format!("(any {})", w.namespace),
+                Field {
+                    ty: "xs:any".to_owned(),
+                    occurs: format!("[{}..{}]", p.min_occurs, max),
+                },
+            )),
+        }
     }
 }
 
@@ -31,13 +63,22 @@ fn type_label(ty: &TypeRef) -> String {
 fn fields(def: &TypeDef) -> Vec<(String, Field)> {
     match def {
         TypeDef::Simple(simple) => {
-            let wsdl::SimpleKind::Restriction {
-                base, enumerations, ..
-            } = &simple.kind;
-            let mut ty = type_label(&TypeRef::Named(base.clone()));
-            if !enumerations.is_empty() {
-                let _ = write!(ty, " one of {}", enumerations.join("|"));
-            }
+            let ty = match &simple.kind {
+                wsdl::SimpleKind::Restriction {
+                    base, enumerations, ..
+                } => {
+                    let mut ty = type_label(&TypeRef::Named(base.clone()));
+                    if !enumerations.is_empty() {
+                        let _ = write!(ty, " one of {}", enumerations.join("|"));
+                    }
+                    ty
+                }
+                wsdl::SimpleKind::List { item } => format!("list of {}", type_label(item)),
+                wsdl::SimpleKind::Union { members } => format!(
+                    "union of {}",
+                    members.iter().map(type_label).collect::<Vec<_>>().join("|")
+                ),
+            };
             vec![(
                 "(type)".to_owned(),
                 Field {
@@ -47,29 +88,26 @@ fn fields(def: &TypeDef) -> Vec<(String, Field)> {
             )]
         }
         TypeDef::Complex(complex) => {
-            let Content::Elements(group) = &complex.content;
-            let mut out: Vec<(String, Field)> = group
-                .particles
-                .iter()
-                .map(|p| {
-                    let Term::Element(e) = &p.term;
-                    let max = p
-                        .max_occurs
-                        .map_or("unbounded".to_owned(), |m| m.to_string());
-                    (
-                        e.name.local.clone(),
-                        Field {
-                            ty: type_label(&e.ty),
-                            occurs: format!(
-                                "[{}..{}]{}",
-                                p.min_occurs,
-                                max,
-                                if e.nillable { " nillable" } else { "" }
-                            ),
-                        },
-                    )
-                })
-                .collect();
+            let mut out: Vec<(String, Field)> = Vec::new();
+            if let Some(d) = &complex.derivation {
+                out.push((
+                    "(base)".to_owned(),
+                    Field {
+                        ty: format!("{:?} of {}", d.method, d.base.local),
+                        occurs: String::new(),
+                    },
+                ));
+            }
+            match &complex.content {
+                Content::Elements(group) => particle_fields(&group.particles, &mut out),
+                Content::Simple(ty) => out.push((
+                    "(value)".to_owned(),
+                    Field {
+                        ty: type_label(ty),
+                        occurs: String::new(),
+                    },
+                )),
+            }
             out.extend(complex.attributes.iter().map(|a| {
                 (
                     format!("@{}", a.name.local),
@@ -207,15 +245,17 @@ fn element_types(defs: &Definitions) -> BTreeMap<&str, TypeDef> {
         .map(|(q, e)| {
             let def = match &e.ty {
                 TypeRef::Anonymous(def) => (**def).clone(),
-                TypeRef::Named(named) => TypeDef::Simple(wsdl::SimpleType {
-                    name: None,
-                    documentation: None,
-                    kind: wsdl::SimpleKind::Restriction {
-                        base: named.clone(),
-                        enumerations: Vec::new(),
-                        facets: Vec::new(),
-                    },
-                }),
+                TypeRef::Named(named) | TypeRef::OfElement(named) => {
+                    TypeDef::Simple(wsdl::SimpleType {
+                        name: None,
+                        documentation: None,
+                        kind: wsdl::SimpleKind::Restriction {
+                            base: named.clone(),
+                            enumerations: Vec::new(),
+                            facets: Vec::new(),
+                        },
+                    })
+                }
             };
             (q.local.as_str(), def)
         })

@@ -198,6 +198,7 @@ fn describe_type(ty: &TypeRef, schema: &Schema, depth: usize) -> String {
     match ty {
         TypeRef::Named(q) => format!("type {q}"),
         TypeRef::Anonymous(def) => describe_def(def, schema, depth),
+        TypeRef::OfElement(q) => format!("type of element {q}"),
     }
 }
 
@@ -211,15 +212,22 @@ fn describe_def(def: &TypeDef, schema: &Schema, depth: usize) -> String {
             let _ = write!(out, "simple {:?}", simple.kind);
         }
         TypeDef::Complex(complex) => {
-            let Content::Elements(group) = &complex.content;
-            let _ = write!(out, "{:?}(", group.compositor);
-            for (i, particle) in group.particles.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                out.push_str(&describe_particle(particle, schema, depth));
+            if let Some(d) = &complex.derivation {
+                let _ = write!(out, "{:?} of {} ", d.method, d.base);
             }
-            out.push(')');
+            if complex.abstract_ || complex.mixed {
+                let _ = write!(
+                    out,
+                    "abstract={} mixed={} ",
+                    complex.abstract_, complex.mixed
+                );
+            }
+            match &complex.content {
+                Content::Elements(group) => out.push_str(&describe_group(group, schema, depth)),
+                Content::Simple(ty) => {
+                    let _ = write!(out, "simple({})", describe_type(ty, schema, depth + 1));
+                }
+            }
             for attribute in &complex.attributes {
                 let _ = write!(
                     out,
@@ -241,11 +249,39 @@ fn describe_def(def: &TypeDef, schema: &Schema, depth: usize) -> String {
     out
 }
 
+fn describe_group(group: &wsdl::ModelGroup, schema: &Schema, depth: usize) -> String {
+    let mut out = format!("{:?}(", group.compositor);
+    for (i, particle) in group.particles.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(&describe_particle(particle, schema, depth));
+    }
+    out.push(')');
+    out
+}
+
 fn describe_particle(particle: &Particle, schema: &Schema, depth: usize) -> String {
     let max = particle
         .max_occurs
         .map_or("unbounded".to_owned(), |m| m.to_string());
-    let Term::Element(element) = &particle.term;
+    let element = match &particle.term {
+        Term::Element(element) => element,
+        Term::Group(group) => {
+            return format!(
+                "{}[{}..{}]",
+                describe_group(group, schema, depth + 1),
+                particle.min_occurs,
+                max
+            )
+        }
+        Term::Any(any) => {
+            return format!(
+                "any({}, {})[{}..{}]",
+                any.namespace, any.process_contents, particle.min_occurs, max
+            )
+        }
+    };
     format!(
         "{}[{}..{}]{}: {}",
         element.name,

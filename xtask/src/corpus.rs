@@ -7,6 +7,7 @@
 //! with `cargo check` against one shared target directory, so the runtime is
 //! built once. Nothing here panics on an entry: a failing entry reports why.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -45,6 +46,7 @@ pub struct Row {
     pub types: Option<usize>,
     pub lines: Option<usize>,
     pub generation: Duration,
+    /// Set when the entry's scratch crate was written and awaits `cargo check`.
     pub check: Option<Duration>,
     pub outcome: Outcome,
     /// The first diagnostic: the error of a failure, or the first note of a pass.
@@ -61,6 +63,8 @@ pub struct Options {
     pub only: Vec<String>,
     /// Generate only; do not run `cargo check`.
     pub no_check: bool,
+    /// Accept inert DOCTYPEs (`wsdl::LoadOptions::inert_doctype`).
+    pub inert_doctype: bool,
 }
 
 /// Reads `MANIFEST.tsv`: a header row naming the columns, then one row per entry.
@@ -137,8 +141,13 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 /// Loads and generates one entry; `Err` is (stage, diagnostic).
 fn generate(
     entry: &Entry,
+    inert_doctype: bool,
 ) -> Result<(wsdl::Definitions, codegen::Generated), (&'static str, String)> {
-    let defs = wsdl::load(&entry.wsdl).map_err(|e| ("load", e.to_string()))?;
+    let load_options = wsdl::LoadOptions {
+        inert_doctype,
+        ..wsdl::LoadOptions::default()
+    };
+    let defs = wsdl::load_with(&entry.wsdl, &load_options).map_err(|e| ("load", e.to_string()))?;
     let options = codegen::Options {
         module_name: "corpus".to_owned(),
         runtime_path: "ips_client::soap".to_owned(),
@@ -157,8 +166,7 @@ fn write_scratch(dir: &Path, entry: &str, source: &str, workspace: &Path) -> Res
     let manifest = format!(
         "[package]\nname = \"{}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
          [lib]\npath = \"src/lib.rs\"\n\n\
-         [dependencies]\nips-client = {{ path = {:?}, default-features = false }}\n\n\
-         # Not a member of the project's workspace.\n[workspace]\n",
+         [dependencies]\nips-client = {{ path = {:?}, default-features = false }}\n",
         crate_name(entry),
         workspace.join("ips-client").display().to_string(),
     );
@@ -173,8 +181,22 @@ fn write_scratch(dir: &Path, entry: &str, source: &str, workspace: &Path) -> Res
     ] {
         codegen::write_if_changed(&path, contents.as_bytes()).map_err(|e| e.to_string())?;
     }
+    Ok(())
+}
+
+/// Makes the scratch directory a workspace of the given entries, so one
+/// `cargo check` builds the runtime once and checks the entries in parallel.
+fn write_workspace(scratch: &Path, members: &[&str], workspace: &Path) -> Result<(), String> {
+    let list: Vec<String> = members.iter().map(|m| format!("    {m:?},")).collect();
+    let manifest = format!(
+        "# Written by `cargo xtask corpus`: one crate per corpus entry.\n\
+         [workspace]\nresolver = \"2\"\nmembers = [\n{}\n]\n",
+        list.join("\n")
+    );
+    codegen::write_if_changed(&scratch.join("Cargo.toml"), manifest.as_bytes())
+        .map_err(|e| e.to_string())?;
     // The project's lock file pins the same dependency versions, offline.
-    let lock = dir.join("Cargo.lock");
+    let lock = scratch.join("Cargo.lock");
     if !lock.exists() {
         std::fs::copy(workspace.join("Cargo.lock"), &lock)
             .map_err(|e| format!("copying Cargo.lock to {}: {e}", lock.display()))?;
@@ -182,41 +204,69 @@ fn write_scratch(dir: &Path, entry: &str, source: &str, workspace: &Path) -> Res
     Ok(())
 }
 
-/// `cargo check` of a scratch crate; `Err` holds the first error.
-fn check(dir: &Path, target: &Path) -> Result<(), String> {
+/// `cargo check` of every member of the scratch workspace (`--keep-going`);
+/// returns the first error and the error count of each failing member (by
+/// directory name), or an error that concerns them all.
+fn check_all(
+    scratch: &Path,
+    members: &[&str],
+) -> Result<BTreeMap<String, (String, usize)>, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let output = Command::new(cargo)
         .arg("check")
+        .arg("--workspace")
+        .arg("--keep-going")
         .arg("--quiet")
         .arg("--message-format=short")
         .arg("--manifest-path")
-        .arg(dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", target)
-        // Warnings in generated code are the generator's business, not a failure.
+        .arg(scratch.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", scratch.join("target"))
         .env_remove("RUSTFLAGS")
         .output()
         .map_err(|e| format!("running cargo check: {e}"))?;
-    if output.status.success() {
-        return Ok(());
-    }
     let stderr = String::from_utf8_lossy(&output.stderr);
-    let first = stderr
-        .lines()
-        .find(|l| l.contains("error"))
-        .or_else(|| stderr.lines().find(|l| !l.trim().is_empty()))
-        .unwrap_or("cargo check failed without output");
-    let count = stderr.lines().filter(|l| l.contains(": error")).count();
-    Err(if count > 1 {
-        format!("{first} (and {} more errors)", count - 1)
-    } else {
-        first.to_owned()
-    })
+    let mut failures: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    for line in stderr.lines() {
+        // `<entry>/src/generated.rs:12:5: error[E0308]: ...`
+        let Some((path, _)) = line.split_once(": error") else {
+            continue;
+        };
+        let Some((member, _)) = path.split_once(['/', '\\']) else {
+            continue;
+        };
+        let entry = failures
+            .entry(member.to_owned())
+            .or_insert_with(|| (line.to_owned(), 0));
+        entry.1 += 1;
+    }
+    // A crate that failed without an error line of its own (a lint denied
+    // by configuration, say) is still reported, by its crate name.
+    for line in stderr.lines() {
+        let Some(rest) = line.split("could not compile `").nth(1) else {
+            continue;
+        };
+        let krate = rest.split('`').next().unwrap_or_default();
+        if let Some(member) = members.iter().find(|m| crate_name(m) == krate) {
+            failures
+                .entry((*member).to_owned())
+                .or_insert_with(|| (line.to_owned(), 1));
+        }
+    }
+    if !output.status.success() && failures.is_empty() {
+        let first = stderr
+            .lines()
+            .find(|l| l.contains("error"))
+            .unwrap_or("cargo check failed without output");
+        return Err(first.to_owned());
+    }
+    Ok(failures)
 }
 
-/// Runs one entry through every stage.
+/// Loads and generates one entry and writes its scratch crate (checked
+/// later, together with the others, by [`run`]).
 pub fn run_entry(entry: &Entry, options: &Options, workspace: &Path) -> Row {
     let started = Instant::now();
-    let result = std::panic::catch_unwind(|| generate(entry));
+    let result = std::panic::catch_unwind(|| generate(entry, options.inert_doctype));
     let generation = started.elapsed();
     let mut row = Row {
         entry: entry.clone(),
@@ -228,7 +278,7 @@ pub fn run_entry(entry: &Entry, options: &Options, workspace: &Path) -> Row {
         outcome: Outcome::Passed,
         diagnostic: None,
     };
-    let (defs, generated) = match result {
+    let (_defs, generated) = match result {
         Ok(Ok(ok)) => ok,
         Ok(Err((stage, message))) => {
             row.outcome = Outcome::Failed { stage };
@@ -247,7 +297,7 @@ pub fn run_entry(entry: &Entry, options: &Options, workspace: &Path) -> Row {
     row.operations = Some(generated.summary.operations.len());
     row.types = Some(generated.summary.types);
     row.lines = Some(generated.summary.lines);
-    row.diagnostic = defs.notes.first().cloned();
+    row.diagnostic = generated.summary.diagnostics.first().cloned();
     if options.no_check {
         return row;
     }
@@ -257,13 +307,7 @@ pub fn run_entry(entry: &Entry, options: &Options, workspace: &Path) -> Row {
         row.diagnostic = Some(message);
         return row;
     }
-    let started = Instant::now();
-    let checked = check(&dir, &options.scratch.join("target"));
-    row.check = Some(started.elapsed());
-    if let Err(message) = checked {
-        row.outcome = Outcome::Failed { stage: "compile" };
-        row.diagnostic = Some(message);
-    }
+    row.check = Some(Duration::ZERO);
     row
 }
 
@@ -350,17 +394,48 @@ pub fn run(options: &Options, min_pass_rate: Option<f64>) -> std::process::ExitC
         .max()
         .unwrap_or(5)
         .max(5);
-    println!("{}", header(width));
     let mut rows = Vec::new();
     for entry in &entries {
         let row = run_entry(entry, options, &workspace);
-        println!("{}", format_row(&row, width));
+        eprintln!("generated {}", format_row(&row, width));
         rows.push(row);
     }
     std::panic::set_hook(default_hook);
+    let mut check_time = Duration::ZERO;
+    let members: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.check.is_some())
+        .map(|r| r.entry.name.as_str())
+        .collect();
+    if !members.is_empty() {
+        let started = Instant::now();
+        eprintln!("cargo check of {} generated crates...", members.len());
+        let checked = write_workspace(&options.scratch, &members, &workspace)
+            .and_then(|()| check_all(&options.scratch, &members));
+        check_time = started.elapsed();
+        for row in rows.iter_mut().filter(|r| r.check.is_some()) {
+            let failure = match &checked {
+                Ok(failures) => failures.get(&row.entry.name).map(|(first, count)| {
+                    if *count > 1 {
+                        format!("{first} (and {} more errors)", count - 1)
+                    } else {
+                        first.clone()
+                    }
+                }),
+                Err(message) => Some(message.clone()),
+            };
+            if let Some(message) = failure {
+                row.outcome = Outcome::Failed { stage: "compile" };
+                row.diagnostic = Some(message);
+            }
+        }
+    }
+    println!("{}", header(width));
+    for row in &rows {
+        println!("{}", format_row(row, width));
+    }
     let passed = rows.iter().filter(|r| r.outcome == Outcome::Passed).count();
     let (soap_passed, soap_total, rate) = soap_pass_rate(&rows);
-    let check_time: Duration = rows.iter().filter_map(|r| r.check).sum();
     println!();
     println!(
         "SOAP entries: {soap_passed} of {soap_total} passed ({rate:.1}%); \
@@ -418,6 +493,7 @@ mod tests {
             scratch: std::env::temp_dir(),
             only: Vec::new(),
             no_check: true,
+            inert_doctype: false,
         };
         let row = run_entry(&entry, &options, Path::new("."));
         assert_eq!(row.outcome, Outcome::Failed { stage: "load" });

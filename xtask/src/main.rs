@@ -86,6 +86,10 @@ enum Command {
         /// Load and generate only, without `cargo check`.
         #[arg(long)]
         no_check: bool,
+        /// Accept DOCTYPEs that declare nothing able to expand or fetch anything
+        /// (external DTDs are never read); by default every DOCTYPE is refused.
+        #[arg(long)]
+        inert_doctype: bool,
         /// Scratch directory for the generated crates and their shared target directory.
         #[arg(long)]
         scratch: Option<PathBuf>,
@@ -196,6 +200,7 @@ fn main() -> ExitCode {
             min_pass_rate,
             only,
             no_check,
+            inert_doctype,
             scratch,
         } => {
             let scratch = scratch.unwrap_or_else(|| {
@@ -206,6 +211,7 @@ fn main() -> ExitCode {
                 scratch,
                 only,
                 no_check,
+                inert_doctype,
             };
             corpus::run(&options, min_pass_rate)
         }

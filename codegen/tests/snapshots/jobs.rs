@@ -892,26 +892,28 @@ pub mod jobs {
             &self,
             request: &SubmitJob,
         ) -> Result<SubmitJobResponse, Error> {
-            let mut headers = Vec::new();
-            if let Some(value) = &self.headers.session {
-                headers
-                    .push(rt::Part {
-                        name: rt::XmlName::new(Some(NS_JOBS), "session"),
-                        value,
-                    });
-            }
-            self.transport
-                .call(rt::Call {
-                    operation: &operations::SUBMIT_JOB,
-                    headers,
-                    body: Vec::from([
-                        rt::Part {
-                            name: rt::XmlName::new(Some(NS_JOBS), "submitJob"),
-                            value: request as &dyn rt::XmlEncode,
-                        },
-                    ]),
-                })
-                .await
+            let response = {
+                let mut headers = Vec::new();
+                if let Some(value) = &self.headers.session {
+                    headers
+                        .push(rt::Part {
+                            name: rt::XmlName::new(Some(NS_JOBS), "session"),
+                            value,
+                        });
+                }
+                self.transport
+                    .call(rt::Call {
+                        operation: &operations::SUBMIT_JOB,
+                        headers,
+                        body: Vec::from([
+                            rt::Part {
+                                name: rt::XmlName::new(Some(NS_JOBS), "submitJob"),
+                                value: request as &dyn rt::XmlEncode,
+                            },
+                        ]),
+                    })
+            };
+            response.await
         }
         /// Operation `listJobs`.
         ///
@@ -919,27 +921,29 @@ pub mod jobs {
         ///
         /// Declared faults: [`Fault::JobFault`].
         pub async fn list_jobs(&self) -> Result<ListJobsResponse, Error> {
-            let request = &ListJobs::default();
-            let mut headers = Vec::new();
-            if let Some(value) = &self.headers.session {
-                headers
-                    .push(rt::Part {
-                        name: rt::XmlName::new(Some(NS_JOBS), "session"),
-                        value,
-                    });
-            }
-            self.transport
-                .call(rt::Call {
-                    operation: &operations::LIST_JOBS,
-                    headers,
-                    body: Vec::from([
-                        rt::Part {
-                            name: rt::XmlName::new(Some(NS_JOBS), "listJobs"),
-                            value: request as &dyn rt::XmlEncode,
-                        },
-                    ]),
-                })
-                .await
+            let response = {
+                let request = &ListJobs::default();
+                let mut headers = Vec::new();
+                if let Some(value) = &self.headers.session {
+                    headers
+                        .push(rt::Part {
+                            name: rt::XmlName::new(Some(NS_JOBS), "session"),
+                            value,
+                        });
+                }
+                self.transport
+                    .call(rt::Call {
+                        operation: &operations::LIST_JOBS,
+                        headers,
+                        body: Vec::from([
+                            rt::Part {
+                                name: rt::XmlName::new(Some(NS_JOBS), "listJobs"),
+                                value: request as &dyn rt::XmlEncode,
+                            },
+                        ]),
+                    })
+            };
+            response.await
         }
     }
     /// Serves port type `{urn:example:jobs:wsdl}JobsPort`: implement the operations you need; the others answer a `NotImplemented` fault.

@@ -25,8 +25,12 @@ pub use envelope::{
 };
 pub use error::Error;
 pub use service::{Dispatched, ServiceError};
-pub use values::DateTime;
+pub use values::{
+    Date, DateTime, Decimal, Duration, GDay, GMonth, GMonthDay, GYear, GYearMonth, HexBinary,
+    Integer, QName, Time,
+};
 pub use xml::{
-    DecodeError, DecodeErrorKind, EncodeError, Limits, Start, XmlDecode, XmlEncode, XmlName,
-    XmlReader, XmlValue, XmlWriter,
+    AnyContent, DecodeError, DecodeErrorKind, EncodeError, Limits, List, Nillable, Node,
+    RawElement, Start, Wildcard, XmlDecode, XmlEncode, XmlGroup, XmlName, XmlReader, XmlValue,
+    XmlWriter,
 };

@@ -152,8 +152,19 @@ pub enum Content {
 pub struct XmlReader<'a> {
     inner: NsReader<&'a [u8]>,
     /// Local names of the open elements, for error paths.
-    path: Vec<String>,
+    path: ElementPath,
     max_depth: usize,
+    /// A child looked at ([`peek_child`](Self::peek_child)) or handed back
+    /// ([`push_back`](Self::push_back)) but not taken yet.
+    pending: Option<Pending>,
+}
+
+/// What [`XmlReader::peek_child`] saw.
+enum Pending {
+    /// A child element, already opened (it is on the path).
+    Start(Start),
+    /// The end of the current element (not yet taken off the path).
+    End,
 }
 
 impl<'a> XmlReader<'a> {
@@ -165,8 +176,9 @@ impl<'a> XmlReader<'a> {
         config.trim_text(false);
         XmlReader {
             inner,
-            path: Vec::new(),
+            path: ElementPath::default(),
             max_depth: limits.max_depth,
+            pending: None,
         }
     }
 
@@ -214,7 +226,7 @@ impl<'a> XmlReader<'a> {
                 value,
             });
         }
-        self.path.push(local.clone());
+        self.path.push(&local);
         Ok(Start {
             namespace,
             local,
@@ -263,13 +275,77 @@ impl<'a> XmlReader<'a> {
     /// The next child element of the currently open element, or `None` once
     /// that element has ended (its end tag is consumed).
     pub fn next_child(&mut self) -> Result<Option<Start>, DecodeError> {
+        let next = match self.pending.take() {
+            Some(Pending::Start(start)) => Some(start),
+            Some(Pending::End) => None,
+            None => self.read_child()?,
+        };
+        if next.is_none() {
+            self.path.pop();
+        }
+        Ok(next)
+    }
+
+    /// Looks at the next child element without taking it: the following
+    /// [`next_child`](Self::next_child) returns it (or `None` at the end of
+    /// the current element). For content models decoded in order (choices,
+    /// repeated sequences), which must stop at the first element that is
+    /// not theirs.
+    pub fn peek_child(&mut self) -> Result<Option<&Start>, DecodeError> {
+        if self.pending.is_none() {
+            self.pending = Some(match self.read_child()? {
+                Some(start) => Pending::Start(start),
+                None => Pending::End,
+            });
+        }
+        Ok(match &self.pending {
+            Some(Pending::Start(start)) => Some(start),
+            _ => None,
+        })
+    }
+
+    /// True when the next child element exists and satisfies `test`.
+    pub fn peek_is(&mut self, test: impl FnOnce(&Start) -> bool) -> Result<bool, DecodeError> {
+        Ok(self.peek_child()?.is_some_and(test))
+    }
+
+    /// The next child element if it satisfies `test`; otherwise it is left
+    /// for the next call.
+    pub fn next_child_if(
+        &mut self,
+        test: impl FnOnce(&Start) -> bool,
+    ) -> Result<Option<Start>, DecodeError> {
+        if self.peek_is(test)? {
+            self.next_child()
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// The next child element, which the caller knows is there (it has just
+    /// peeked at it); the end of the element instead is an error.
+    pub fn expect_child(&mut self) -> Result<Start, DecodeError> {
+        match self.next_child()? {
+            Some(start) => Ok(start),
+            None => Err(self.error(DecodeErrorKind::UnexpectedEof)),
+        }
+    }
+
+    /// Hands back a child element just returned by
+    /// [`next_child`](Self::next_child), so the next call returns it again
+    /// (for a group decoder that starts with that element).
+    pub fn push_back(&mut self, start: Start) {
+        debug_assert!(self.pending.is_none(), "one element pushed back at a time");
+        self.pending = Some(Pending::Start(start));
+    }
+
+    /// Reads the next child element's start tag, or `None` at the end of
+    /// the current element (whose name stays on the path).
+    fn read_child(&mut self) -> Result<Option<Start>, DecodeError> {
         loop {
             match self.inner.read_event().map_err(|e| self.syntax(e))? {
                 Event::Start(start) => return self.open(&start).map(Some),
-                Event::End(_) => {
-                    self.path.pop();
-                    return Ok(None);
-                }
+                Event::End(_) => return Ok(None),
                 Event::Text(text) if is_blank(&text) => {}
                 Event::Text(text) => {
                     return Err(self.error(DecodeErrorKind::UnexpectedText(snippet(&text))))
@@ -298,10 +374,11 @@ impl<'a> XmlReader<'a> {
     /// Reads and parses the text of the currently open element; an invalid
     /// value is reported at that element's path.
     pub fn read_value<T: XmlValue>(&mut self) -> Result<T, DecodeError> {
-        let text = self.read_text_in_place()?;
+        // Parsed from the text in place: no copy unless it had escapes.
+        let text = self.read_text_cow()?;
         let value = T::from_xml_text(&text).map_err(|expected| {
             self.error(DecodeErrorKind::InvalidValue {
-                value: text,
+                value: text.into_owned(),
                 expected,
             })
         })?;
@@ -311,16 +388,29 @@ impl<'a> XmlReader<'a> {
 
     /// Reads text up to the end tag, leaving the element on the path.
     fn read_text_in_place(&mut self) -> Result<String, DecodeError> {
-        let mut out = String::new();
+        self.read_text_cow().map(Cow::into_owned)
+    }
+
+    /// [`read_text_in_place`](Self::read_text_in_place) borrowing from the
+    /// document: a single text node without escapes is not copied.
+    fn read_text_cow(&mut self) -> Result<Cow<'a, str>, DecodeError> {
+        let mut out: Cow<'a, str> = Cow::Borrowed("");
+        let append = |out: &mut Cow<'a, str>, piece: Cow<'a, str>| {
+            if out.is_empty() {
+                *out = piece;
+            } else {
+                out.to_mut().push_str(&piece);
+            }
+        };
         loop {
             match self.inner.read_event().map_err(|e| self.syntax(e))? {
                 Event::Text(text) => {
                     let unescaped = text.unescape().map_err(|e| self.syntax(e))?;
-                    out.push_str(&unescaped);
+                    append(&mut out, unescaped);
                 }
                 Event::CData(data) => {
                     let text = std::str::from_utf8(&data).map_err(|e| self.syntax(e))?;
-                    out.push_str(text);
+                    append(&mut out, Cow::Owned(text.to_owned()));
                 }
                 Event::End(_) => return Ok(out),
                 Event::Start(start) => {
@@ -421,6 +511,14 @@ impl<'a> XmlReader<'a> {
     /// between children instead of failing on it: for content such as a
     /// SOAP fault detail, where whatever was received should be kept.
     pub fn next_content(&mut self) -> Result<Option<Content>, DecodeError> {
+        match self.pending.take() {
+            Some(Pending::Start(start)) => return Ok(Some(Content::Element(start))),
+            Some(Pending::End) => {
+                self.path.pop();
+                return Ok(None);
+            }
+            None => {}
+        }
         loop {
             match self.inner.read_event().map_err(|e| self.syntax(e))? {
                 Event::Start(start) => return self.open(&start).map(|s| Some(Content::Element(s))),
@@ -468,6 +566,45 @@ impl<'a> XmlReader<'a> {
     }
 }
 
+/// Local names of the open elements in one buffer: pushing and popping
+/// allocate nothing once it has grown to the document's depth.
+#[derive(Debug, Default)]
+struct ElementPath {
+    names: String,
+    /// End of each name in `names`.
+    ends: Vec<usize>,
+}
+
+impl ElementPath {
+    fn push(&mut self, local: &str) {
+        self.names.push_str(local);
+        self.ends.push(self.names.len());
+    }
+
+    fn pop(&mut self) {
+        if self.ends.pop().is_some() {
+            self.names.truncate(self.ends.last().copied().unwrap_or(0));
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn join(&self, separator: &str) -> String {
+        let mut out = String::with_capacity(self.names.len() + self.ends.len() * separator.len());
+        let mut start = 0;
+        for (i, &end) in self.ends.iter().enumerate() {
+            if i > 0 {
+                out.push_str(separator);
+            }
+            out.push_str(&self.names[start..end]);
+            start = end;
+        }
+        out
+    }
+}
+
 fn is_blank(text: &[u8]) -> bool {
     text.iter()
         .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
@@ -502,6 +639,10 @@ pub struct XmlWriter {
     /// The last start tag is still open (`<name ...` without `>`).
     tag_open: bool,
     next_prefix: usize,
+    /// Writing a fragment to be inserted elsewhere: the root element always
+    /// declares its default namespace (`xmlns=""` when it has none), so it
+    /// means the same wherever it is inserted.
+    fragment: bool,
 }
 
 impl Default for XmlWriter {
@@ -517,6 +658,15 @@ impl XmlWriter {
             stack: Vec::new(),
             tag_open: false,
             next_prefix: 0,
+            fragment: false,
+        }
+    }
+
+    /// A writer for a self-contained fragment (see [`RawElement`]).
+    fn fragment() -> Self {
+        XmlWriter {
+            fragment: true,
+            ..XmlWriter::new()
         }
     }
 
@@ -552,7 +702,7 @@ impl XmlWriter {
         self.buf.push('<');
         self.buf.push_str(name.local);
         let inherited = self.default_ns().map(str::to_owned);
-        if inherited.as_deref() != name.namespace {
+        if inherited.as_deref() != name.namespace || (self.fragment && self.stack.is_empty()) {
             self.buf.push_str(" xmlns=\"");
             self.buf
                 .push_str(&quick_xml::escape::escape(name.namespace.unwrap_or("")));
@@ -943,6 +1093,256 @@ pub fn encode_document<T: XmlEncode>(value: &T, name: XmlName<'_>) -> Result<Str
     let mut writer = XmlWriter::new();
     value.encode_xml(&mut writer, name)?;
     Ok(writer.into_string())
+}
+
+/// The value of `xsi:nil` that marks an element as nil.
+pub fn is_nil(start: &Start) -> bool {
+    matches!(
+        start
+            .attribute(XmlName::new(Some(XSI_NS), "nil"))
+            .map(str::trim),
+        Some("true" | "1")
+    )
+}
+
+/// A nillable element's value (`nillable="true"` in the schema): either a
+/// value or explicitly nil, written `xsi:nil="true"`. Distinct from an
+/// absent optional element, which is `Option<Nillable<T>>`'s `None`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub enum Nillable<T> {
+    /// `<name xsi:nil="true"/>`.
+    #[default]
+    Nil,
+    Value(T),
+}
+
+impl<T> Nillable<T> {
+    /// The value, `None` when nil.
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Nillable::Nil => None,
+            Nillable::Value(value) => Some(value),
+        }
+    }
+
+    pub fn is_nil(&self) -> bool {
+        matches!(self, Nillable::Nil)
+    }
+}
+
+impl<T> From<T> for Nillable<T> {
+    fn from(value: T) -> Self {
+        Nillable::Value(value)
+    }
+}
+
+/// Writes `<name xsi:nil="true"/>`.
+pub fn encode_nil(writer: &mut XmlWriter, name: XmlName<'_>) -> Result<(), EncodeError> {
+    writer.start_element(name);
+    writer.attribute(XmlName::new(Some(XSI_NS), "nil"), "true")?;
+    writer.end_element();
+    Ok(())
+}
+
+/// Reads the rest of a nil element, which must have no content.
+pub fn decode_nil(reader: &mut XmlReader<'_>) -> Result<(), DecodeError> {
+    let text = reader.read_text_in_place()?;
+    if !text.trim().is_empty() {
+        return Err(reader.error(DecodeErrorKind::UnexpectedText(text)));
+    }
+    reader.path.pop();
+    Ok(())
+}
+
+/// An element kept as received (for `xs:any`, mixed content and
+/// `xs:anyType`): its name and its complete XML, self-contained (it
+/// declares every namespace it uses), written back byte for byte.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RawElement {
+    pub namespace: Option<String>,
+    pub local: String,
+    /// The element itself, with its attributes and content.
+    pub xml: String,
+}
+
+impl RawElement {
+    /// Reads the element `start` (just returned by the reader) whole.
+    pub fn read(reader: &mut XmlReader<'_>, start: &Start) -> Result<Self, DecodeError> {
+        let mut writer = XmlWriter::fragment();
+        reader.write_start(&mut writer, start)?;
+        reader.copy_rest_into(&mut writer)?;
+        writer.end_element();
+        Ok(RawElement {
+            namespace: start.namespace.clone(),
+            local: start.local.clone(),
+            xml: writer.into_string(),
+        })
+    }
+
+    /// Builds one from a standalone element (checked to be well-formed).
+    pub fn parse(xml: &str) -> Result<Self, DecodeError> {
+        let mut reader = XmlReader::new(xml.as_bytes(), &Limits::default());
+        let root = reader.root()?;
+        let raw = RawElement::read(&mut reader, &root)?;
+        reader.finish()?;
+        Ok(raw)
+    }
+
+    /// The element's name.
+    pub fn name(&self) -> XmlName<'_> {
+        XmlName::new(self.namespace.as_deref(), &self.local)
+    }
+
+    /// Writes the element as received.
+    pub fn write(&self, writer: &mut XmlWriter) {
+        writer.raw(&self.xml);
+    }
+}
+
+/// One item of content kept as received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Node {
+    Text(String),
+    Element(RawElement),
+}
+
+/// Reads the rest of the open element as a list of text and elements.
+pub fn read_nodes(reader: &mut XmlReader<'_>) -> Result<Vec<Node>, DecodeError> {
+    let mut nodes = Vec::new();
+    while let Some(item) = reader.next_content()? {
+        nodes.push(match item {
+            Content::Text(text) => Node::Text(text),
+            Content::Element(start) => Node::Element(RawElement::read(reader, &start)?),
+        });
+    }
+    Ok(nodes)
+}
+
+/// Writes text and elements kept as received.
+pub fn write_nodes(writer: &mut XmlWriter, nodes: &[Node]) -> Result<(), EncodeError> {
+    for node in nodes {
+        match node {
+            Node::Text(text) => writer.text(text)?,
+            Node::Element(element) => element.write(writer),
+        }
+    }
+    Ok(())
+}
+
+/// `xs:anyType` content: whatever an element holds, kept as received
+/// (attributes, text and child elements, in order).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AnyContent {
+    pub attributes: Vec<XmlAttribute>,
+    pub content: Vec<Node>,
+}
+
+impl AnyContent {
+    /// Content that is just text.
+    pub fn text(text: impl Into<String>) -> Self {
+        AnyContent {
+            attributes: Vec::new(),
+            content: vec![Node::Text(text.into())],
+        }
+    }
+}
+
+impl XmlEncode for AnyContent {
+    fn encode_xml(&self, writer: &mut XmlWriter, name: XmlName<'_>) -> Result<(), EncodeError> {
+        writer.start_element(name);
+        for a in &self.attributes {
+            writer.attribute(XmlName::new(a.namespace.as_deref(), &a.local), &a.value)?;
+        }
+        write_nodes(writer, &self.content)?;
+        writer.end_element();
+        Ok(())
+    }
+}
+
+impl XmlDecode for AnyContent {
+    fn decode_xml(reader: &mut XmlReader<'_>, start: &Start) -> Result<Self, DecodeError> {
+        Ok(AnyContent {
+            attributes: start.attributes.clone(),
+            content: read_nodes(reader)?,
+        })
+    }
+}
+
+/// Which namespaces an `xs:any` accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wildcard<'a> {
+    /// `##any`.
+    Any,
+    /// `##other`: any namespace but this one (the target namespace), and
+    /// not unqualified.
+    Other(Option<&'a str>),
+    /// An explicit list (`None` stands for `##local`).
+    List(&'a [Option<&'a str>]),
+}
+
+impl Wildcard<'_> {
+    pub fn accepts(&self, start: &Start) -> bool {
+        let ns = start.namespace.as_deref();
+        match self {
+            Wildcard::Any => true,
+            Wildcard::Other(tns) => ns.is_some() && ns != *tns,
+            Wildcard::List(list) => list.contains(&ns),
+        }
+    }
+}
+
+/// A nested content model (a `choice`, or a repeated `sequence`) generated
+/// as its own type and read in document order.
+pub trait XmlGroup: Sized {
+    /// True when an element named like `start` can begin this group.
+    fn starts(start: &Start) -> bool;
+    /// Reads the group from the next child elements, stopping before the
+    /// first one that is not part of it.
+    fn decode_group(reader: &mut XmlReader<'_>) -> Result<Self, DecodeError>;
+    /// Writes the group's elements.
+    fn encode_group(&self, writer: &mut XmlWriter) -> Result<(), EncodeError>;
+}
+
+/// The error for a group none of whose alternatives matches.
+pub fn no_alternative(reader: &mut XmlReader<'_>, group: &str) -> DecodeError {
+    let found = match reader.peek_child() {
+        Ok(Some(start)) => start.display_name(),
+        _ => "the end of the element".to_owned(),
+    };
+    reader.error(DecodeErrorKind::MissingElement(format!(
+        "one of the alternatives of {group} (found {found})"
+    )))
+}
+
+/// `xs:list`: values separated by whitespace.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct List<T>(pub Vec<T>);
+
+impl<T> From<Vec<T>> for List<T> {
+    fn from(items: Vec<T>) -> Self {
+        List(items)
+    }
+}
+
+impl<T> std::ops::Deref for List<T> {
+    type Target = Vec<T>;
+    fn deref(&self) -> &Vec<T> {
+        &self.0
+    }
+}
+
+impl<T: XmlValue> XmlValue for List<T> {
+    fn to_xml_text(&self) -> Cow<'_, str> {
+        let items: Vec<Cow<'_, str>> = self.0.iter().map(XmlValue::to_xml_text).collect();
+        Cow::Owned(items.join(" "))
+    }
+    fn from_xml_text(text: &str) -> Result<Self, String> {
+        text.split_ascii_whitespace()
+            .map(T::from_xml_text)
+            .collect::<Result<Vec<T>, String>>()
+            .map(List)
+            .map_err(|e| format!("a whitespace-separated list of {e}"))
+    }
 }
 
 #[cfg(test)]
