@@ -93,7 +93,7 @@ async fn a_connection_reset_mid_response_is_a_transport_error() {
         let head = "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 5000\r\n\r\n<soapenv:Envelope";
         let _ = stream.write_all(head.as_bytes()).await;
         // Zero linger: closing sends a reset instead of a clean end.
-        let _ = stream.set_linger(Some(Duration::ZERO));
+        let _ = stream.set_zero_linger();
         drop(stream);
     })
     .await;
