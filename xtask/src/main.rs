@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod api_diff;
+mod bench;
 mod conformance;
 mod corpus;
 mod fetch;
@@ -94,6 +95,9 @@ enum Command {
         #[arg(long)]
         scratch: Option<PathBuf>,
     },
+    /// Measure generation, decoding, encoding, calls and build cost against
+    /// xmltree / quick-xml floors and xsdata / zeep (runs a release build).
+    Bench(bench::BenchArgs),
     /// Check that every declaration of the project's WSDL matches the official WSDL.
     Conformance {
         /// The official WSDL (for example ../shared/ips-wsdl/IpsApi-2014-04-03.wsdl).
@@ -107,6 +111,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Bench(args) => bench::run(args),
         Command::FetchWsdl {
             region,
             version,
