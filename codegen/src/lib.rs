@@ -18,6 +18,7 @@
 //!
 //! and in the crate: `include!(concat!(env!("OUT_DIR"), "/service.rs"));`.
 
+pub mod diff;
 mod emit;
 mod emit_blocking;
 mod emit_samples;

@@ -36,7 +36,12 @@ impl Default for Limits {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{kind} at /{path} (byte {position})")]
 pub struct DecodeError {
-    /// Element path from the document root, like `Envelope/Body/getJobsReturn/items`.
+    /// Element path from the document root, like
+    /// `Envelope/Body/searchAssetsReturn/assetArray/items[3]/created`. An
+    /// element that follows same-named siblings carries its 0-based
+    /// position in that run (`items[3]` is the fourth); the first of a run
+    /// carries none (`items`), as whether more follow is not known when
+    /// the error happens.
     pub path: String,
     /// Byte offset in the decoded document.
     pub position: u64,
@@ -200,6 +205,25 @@ impl<'a> XmlReader<'a> {
         self.error(DecodeErrorKind::Syntax(err.to_string()))
     }
 
+    /// Refuses characters XML 1.0 does not allow, which the parser lets
+    /// through in character references (`&#0;`) and raw bytes: a value
+    /// holding one could not be written back as XML.
+    fn check_xml_chars(&self, text: &str) -> Result<(), DecodeError> {
+        // Every such character is an ASCII control or U+FFFE/U+FFFF, so a
+        // byte scan finds them; `find_invalid_char` names the exact one.
+        let suspect = text
+            .bytes()
+            .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF);
+        if !suspect {
+            return Ok(());
+        }
+        find_invalid_char(text).map_err(|code| {
+            self.syntax(format_args!(
+                "character U+{code:04X} is not allowed in XML 1.0"
+            ))
+        })
+    }
+
     fn open(&mut self, event: &quick_xml::events::BytesStart<'_>) -> Result<Start, DecodeError> {
         if self.path.len() >= self.max_depth {
             return Err(self.error(DecodeErrorKind::TooDeep(self.max_depth)));
@@ -220,6 +244,7 @@ impl<'a> XmlReader<'a> {
                 .decode_and_unescape_value(self.inner.decoder())
                 .map_err(|e| self.syntax(e))?
                 .into_owned();
+            self.check_xml_chars(&value)?;
             attributes.push(XmlAttribute {
                 namespace,
                 local: String::from_utf8_lossy(attr_local.as_ref()).into_owned(),
@@ -406,10 +431,12 @@ impl<'a> XmlReader<'a> {
             match self.inner.read_event().map_err(|e| self.syntax(e))? {
                 Event::Text(text) => {
                     let unescaped = text.unescape().map_err(|e| self.syntax(e))?;
+                    self.check_xml_chars(&unescaped)?;
                     append(&mut out, unescaped);
                 }
                 Event::CData(data) => {
                     let text = std::str::from_utf8(&data).map_err(|e| self.syntax(e))?;
+                    self.check_xml_chars(text)?;
                     append(&mut out, Cow::Owned(text.to_owned()));
                 }
                 Event::End(_) => return Ok(out),
@@ -529,10 +556,12 @@ impl<'a> XmlReader<'a> {
                 Event::Text(text) if is_blank(&text) => {}
                 Event::Text(text) => {
                     let unescaped = text.unescape().map_err(|e| self.syntax(e))?;
+                    self.check_xml_chars(&unescaped)?;
                     return Ok(Some(Content::Text(unescaped.into_owned())));
                 }
                 Event::CData(data) => {
                     let text = String::from_utf8_lossy(&data).into_owned();
+                    self.check_xml_chars(&text)?;
                     if !text.trim().is_empty() {
                         return Ok(Some(Content::Text(text)));
                     }
@@ -566,39 +595,85 @@ impl<'a> XmlReader<'a> {
     }
 }
 
-/// Local names of the open elements in one buffer: pushing and popping
-/// allocate nothing once it has grown to the document's depth.
+/// Local names of the open elements in one buffer, plus each one's position
+/// among its consecutive same-named siblings (`items[3]`): pushing and
+/// popping allocate nothing once the buffers have grown to the document's
+/// depth and longest names.
 #[derive(Debug, Default)]
 struct ElementPath {
     names: String,
     /// End of each name in `names`.
     ends: Vec<usize>,
+    /// Each open element's index in its run of same-named siblings.
+    indices: Vec<usize>,
+    /// Indexed by depth: the last child closed inside the element open at
+    /// that depth (depth 0 is the document itself). Entries are reused, not
+    /// freed, so their strings keep their capacity.
+    last_child: Vec<LastChild>,
+}
+
+#[derive(Debug, Default)]
+struct LastChild {
+    /// False until a child has closed at this depth (since the parent opened).
+    set: bool,
+    name: String,
+    index: usize,
 }
 
 impl ElementPath {
     fn push(&mut self, local: &str) {
+        let depth = self.ends.len();
+        let index = match self.last_child.get(depth) {
+            Some(last) if last.set && last.name == local => last.index + 1,
+            _ => 0,
+        };
         self.names.push_str(local);
         self.ends.push(self.names.len());
+        self.indices.push(index);
+        // The new element has no children yet.
+        if let Some(inner) = self.last_child.get_mut(depth + 1) {
+            inner.set = false;
+        }
     }
 
     fn pop(&mut self) {
-        if self.ends.pop().is_some() {
-            self.names.truncate(self.ends.last().copied().unwrap_or(0));
+        let Some(end) = self.ends.pop() else {
+            return;
+        };
+        let start = self.ends.last().copied().unwrap_or(0);
+        let index = self.indices.pop().unwrap_or(0);
+        let depth = self.ends.len();
+        if self.last_child.len() <= depth {
+            self.last_child.resize_with(depth + 1, LastChild::default);
         }
+        let last = &mut self.last_child[depth];
+        last.set = true;
+        last.name.clear();
+        last.name.push_str(&self.names[start..end]);
+        last.index = index;
+        self.names.truncate(start);
     }
 
     fn len(&self) -> usize {
         self.ends.len()
     }
 
+    /// The path for messages: names joined by `separator`, each followed by
+    /// `[i]` when it is not the first of its run of same-named siblings (the
+    /// first shows no index, since whether more follow is not known yet).
     fn join(&self, separator: &str) -> String {
-        let mut out = String::with_capacity(self.names.len() + self.ends.len() * separator.len());
+        use fmt::Write as _;
+        let mut out = String::with_capacity(self.names.len() + self.ends.len() * 4);
         let mut start = 0;
-        for (i, &end) in self.ends.iter().enumerate() {
+        for (i, (&end, &index)) in self.ends.iter().zip(&self.indices).enumerate() {
             if i > 0 {
                 out.push_str(separator);
             }
             out.push_str(&self.names[start..end]);
+            if index > 0 {
+                // Writing into a String cannot fail.
+                let _ = write!(out, "[{index}]");
+            }
             start = end;
         }
         out
@@ -1384,8 +1459,99 @@ mod tests {
         assert_eq!(decode_value::<i32>(&mut r).unwrap(), 1);
         r.next_child().unwrap().unwrap();
         let err = decode_value::<i32>(&mut r).unwrap_err();
-        assert_eq!(err.path, "a/b");
+        assert_eq!(err.path, "a/b[1]");
         assert!(err.to_string().contains("xsd:int"), "{err}");
+    }
+
+    /// Decodes every `v` element of `doc` as an int and returns the path
+    /// of the first failure.
+    fn path_of_bad_int(doc: &str) -> String {
+        fn walk(r: &mut XmlReader<'_>) -> Result<(), DecodeError> {
+            while let Some(start) = r.next_child()? {
+                if start.local == "v" {
+                    decode_value::<i32>(r)?;
+                } else {
+                    walk(r)?;
+                }
+            }
+            Ok(())
+        }
+        let mut r = XmlReader::new(doc.as_bytes(), &Limits::default());
+        r.root().unwrap();
+        walk(&mut r).unwrap_err().path
+    }
+
+    #[test]
+    fn paths_index_repeated_siblings() {
+        // The fourth `i`: index 3; its parent is the only `l`.
+        assert_eq!(
+            path_of_bad_int(
+                "<r><l><i><v>1</v></i><i><v>2</v></i><i><v>3</v></i><i><v>x</v></i></l></r>"
+            ),
+            "r/l/i[3]/v"
+        );
+        // The first of a run shows no index.
+        assert_eq!(path_of_bad_int("<r><i><v>x</v></i><i/></r>"), "r/i/v");
+        // A differently named sibling ends the run: the count restarts.
+        assert_eq!(
+            path_of_bad_int("<r><i/><i/><j/><i/><i><v>x</v></i></r>"),
+            "r/i[1]/v"
+        );
+        // Counts are per parent: the second `v` of the second `i` is `v[1]`,
+        // whatever the first `i` held.
+        assert_eq!(
+            path_of_bad_int("<r><i><v>1</v><v>2</v><v>3</v></i><i><v>1</v><v>x</v></i></r>"),
+            "r/i[1]/v[1]"
+        );
+        // Nested same names: a child is not its parent's sibling.
+        assert_eq!(path_of_bad_int("<r><i><i><v>x</v></i></i></r>"), "r/i/i/v");
+        // Skipped and peeked elements count too.
+        let doc = b"<r><i><deep><x/></deep></i><i/><i><v>x</v></i></r>";
+        let mut r = XmlReader::new(doc, &Limits::default());
+        r.root().unwrap();
+        r.next_child().unwrap().unwrap();
+        r.skip_element().unwrap();
+        assert!(r.peek_is(|s| s.local == "i").unwrap());
+        r.next_child().unwrap().unwrap();
+        r.skip_element().unwrap();
+        r.next_child().unwrap().unwrap();
+        r.next_child().unwrap().unwrap();
+        let err = decode_value::<i32>(&mut r).unwrap_err();
+        assert_eq!(err.path, "r/i[2]/v");
+        assert!(err.to_string().contains("at /r/i[2]/v"), "{err}");
+    }
+
+    #[test]
+    fn reader_refuses_characters_xml_forbids() {
+        for doc in [
+            "<a>x&#0;y</a>",
+            "<a>&#x1F;</a>",
+            "<a>&#xFFFE;</a>",
+            "<a>\u{1}</a>",
+            "<a><![CDATA[\u{8}]]></a>",
+        ] {
+            let mut r = XmlReader::new(doc.as_bytes(), &Limits::default());
+            r.root().unwrap();
+            let err = r.read_text().unwrap_err();
+            assert!(
+                matches!(err.kind, DecodeErrorKind::Syntax(_)),
+                "{doc:?}: {err}"
+            );
+        }
+        let doc = b"<a b=\"&#0;\"/>";
+        let err = XmlReader::new(doc, &Limits::default()).root().unwrap_err();
+        assert!(matches!(err.kind, DecodeErrorKind::Syntax(_)), "{err}");
+        // Raw control bytes are what the parser itself lets through.
+        let doc = b"<a b=\"x\x01\"/>";
+        let err = XmlReader::new(doc, &Limits::default()).root().unwrap_err();
+        assert!(err.to_string().contains("U+0001 is not allowed"), "{err}");
+        // Allowed: tab, newlines, and other text starting with byte 0xEF.
+        let mut r = XmlReader::new(
+            "<a>&#9;&#10;&#13;\u{FFFD}\u{F000}</a>".as_bytes(),
+            &Limits::default(),
+        );
+        r.root().unwrap();
+        assert_eq!(r.read_text().unwrap(), "\t\n\r\u{FFFD}\u{F000}");
     }
 
     #[test]
