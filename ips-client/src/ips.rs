@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::api::{AuthHeader, Headers, IpsApiPortTypeClient};
-use crate::soap::{ConfigError, Exchange, Limits, SoapClient, SoapVersion};
+use crate::soap::{ConfigError, Exchange, Limits, RetryPolicy, SoapClient, SoapVersion};
 
 /// The generated IPS client, configured by [`IpsClientBuilder`].
 pub type IpsClient = IpsApiPortTypeClient;
@@ -120,6 +120,7 @@ pub struct IpsClientBuilder {
     allow_insecure_http: bool,
     http_client: Option<reqwest::Client>,
     inspector: Option<Inspector>,
+    retry: Option<RetryPolicy>,
 }
 
 impl fmt::Debug for IpsClientBuilder {
@@ -152,6 +153,7 @@ impl Default for IpsClientBuilder {
             allow_insecure_http: false,
             http_client: None,
             inspector: None,
+            retry: None,
         }
     }
 }
@@ -244,6 +246,15 @@ impl IpsClientBuilder {
         self
     }
 
+    /// Retries transient failures of the operations the policy lists (for
+    /// example the read-only `getActiveJobs`, `getJobLogs`, `searchAssets`).
+    /// Nothing is retried by default, and operations that change state should
+    /// never be listed.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
     /// Shows each exchange's request and response XML, with the password and
     /// access token redacted, to `hook` (for debugging; off by default).
     pub fn inspect(mut self, hook: impl Fn(&Exchange) + Send + Sync + 'static) -> Self {
@@ -277,6 +288,9 @@ impl IpsClientBuilder {
         }
         if let Some(client) = self.http_client {
             transport = transport.http_client(client);
+        }
+        if let Some(policy) = self.retry {
+            transport = transport.retry(policy);
         }
         if let Some(inspector) = self.inspector {
             transport = transport.inspect(move |exchange| inspector(exchange));

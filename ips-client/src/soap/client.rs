@@ -66,6 +66,7 @@ struct Inner {
     user_agent: Option<HeaderValue>,
     redactor: Redactor,
     inspector: Option<Inspector>,
+    retry: Option<RetryPolicy>,
 }
 
 /// A caller's view of one exchange, with every secret the client knows
@@ -118,6 +119,7 @@ impl SoapClient {
             secrets: Vec::new(),
             user_agent: None,
             inspector: None,
+            retry: None,
         }
     }
 
@@ -276,6 +278,47 @@ impl Received {
     }
 }
 
+/// Retries for operations the caller declares safe to repeat. Nothing is
+/// retried unless it is listed: a call that changes state (executeJob,
+/// submitJob...) may have taken effect even when its answer was lost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    operations: std::collections::BTreeSet<String>,
+    attempts: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+}
+
+impl RetryPolicy {
+    /// Retries the named operations (wire names, such as `getActiveJobs`):
+    /// 3 attempts in all, waiting 200 ms, then 400 ms (doubling, at most 5 s).
+    pub fn for_operations<I, S>(operations: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        RetryPolicy {
+            operations: operations.into_iter().map(Into::into).collect(),
+            attempts: 3,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(5),
+        }
+    }
+
+    /// Attempts in all, the first included (at least 1).
+    pub fn attempts(mut self, attempts: u32) -> Self {
+        self.attempts = attempts.max(1);
+        self
+    }
+
+    /// The first wait, doubled after each attempt up to `max`.
+    pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_backoff = initial;
+        self.max_backoff = max.max(initial);
+        self
+    }
+}
+
 /// A request ready to send, with its envelope kept for the inspector.
 struct Prepared {
     request: reqwest::RequestBuilder,
@@ -348,10 +391,33 @@ impl Inner {
         operation: &Operation,
         prepared: Prepared,
     ) -> Result<Received, Failure> {
-        let result = match tokio::time::timeout(self.timeout, self.transfer(prepared.request)).await
-        {
-            Ok(result) => result,
-            Err(_) => Err(Failure::Timeout(self.timeout)),
+        let policy = self
+            .retry
+            .as_ref()
+            .filter(|policy| policy.operations.contains(operation.name));
+        let mut attempt = 1;
+        let mut backoff = policy.map(|p| p.initial_backoff).unwrap_or_default();
+        let result = loop {
+            // Each attempt sends its own copy: the body is in memory, so it clones.
+            let request = match (policy, prepared.request.try_clone()) {
+                (Some(_), Some(copy)) => copy,
+                _ => break self.attempt(prepared.request).await,
+            };
+            let result = self.attempt(request).await;
+            match policy {
+                Some(policy) if attempt < policy.attempts && self.is_transient(&result) => {
+                    tracing::debug!(
+                        operation = operation.name,
+                        attempt,
+                        ?backoff,
+                        "retrying a transient failure"
+                    );
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(policy.max_backoff);
+                    attempt += 1;
+                }
+                _ => break result,
+            }
         };
         if let (Some(inspect), Some(envelope)) = (&self.inspector, &prepared.envelope) {
             let received = result.as_ref().ok();
@@ -363,6 +429,27 @@ impl Inner {
             });
         }
         result
+    }
+
+    /// Failures worth another attempt: no connection, no answer in time, or
+    /// a gateway saying the service is momentarily unavailable (with no SOAP
+    /// answer: a fault is the service's final word).
+    fn is_transient(&self, result: &Result<Received, Failure>) -> bool {
+        match result {
+            Err(Failure::Connect(_) | Failure::Timeout(_)) => true,
+            Ok(received) => {
+                matches!(received.status, 502..=504) && !is_envelope(&received.body, &self.limits)
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// One attempt, within the timeout.
+    async fn attempt(&self, request: reqwest::RequestBuilder) -> Result<Received, Failure> {
+        match tokio::time::timeout(self.timeout, self.transfer(request)).await {
+            Ok(result) => result,
+            Err(_) => Err(Failure::Timeout(self.timeout)),
+        }
     }
 
     async fn transfer(&self, request: reqwest::RequestBuilder) -> Result<Received, Failure> {
@@ -482,6 +569,7 @@ pub struct SoapClientBuilder {
     secrets: Vec<String>,
     user_agent: Option<String>,
     inspector: Option<Inspector>,
+    retry: Option<RetryPolicy>,
 }
 
 impl fmt::Debug for SoapClientBuilder {
@@ -545,6 +633,14 @@ impl SoapClientBuilder {
 
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Retries transient failures (no connection, timeout, 502-504 without a
+    /// SOAP answer) of the operations `policy` lists, with backoff. Off by
+    /// default; each attempt gets the whole timeout.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
         self
     }
 
@@ -619,6 +715,7 @@ impl SoapClientBuilder {
                 user_agent,
                 redactor,
                 inspector: self.inspector,
+                retry: self.retry,
             }),
         })
     }

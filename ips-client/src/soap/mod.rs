@@ -17,7 +17,8 @@ pub mod values;
 pub mod xml;
 
 pub use client::{
-    Call, ConfigError, Exchange, Operation, OperationBinding, SoapClient, SoapClientBuilder,
+    Call, ConfigError, Exchange, Operation, OperationBinding, RetryPolicy, SoapClient,
+    SoapClientBuilder,
 };
 pub use envelope::{
     read_response, write_envelope, write_fault, FaultCode, FaultDetail, NoFaults, Part, Reply,
