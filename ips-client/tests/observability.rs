@@ -5,7 +5,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use ips_client::api::{self, ExecuteJobParam, Fault};
-use ips_client::mock::{MockIps, DEFAULT_USER};
+use ips_client::mock::{Behavior, MockIps, DEFAULT_USER};
 use ips_client::IpsClient;
 
 const SECRET: &str = "0bs3rv4ble-Pa55";
@@ -74,7 +74,43 @@ async fn each_call_has_a_span_with_outcome_and_no_secret() {
         .await
         .unwrap_err();
 
+    // An access token is a secret too: through faults, HTML errors, a
+    // timeout and the client's own Debug, with every log line captured.
+    const TOKEN: &str = "t0k3n-abcdef-123456";
+    let mut texts = Vec::new();
+    let token_client = IpsClient::builder()
+        .endpoint(mock.endpoint())
+        .access_token(TOKEN)
+        .timeout(std::time::Duration::from_millis(300))
+        .build()
+        .unwrap();
+    texts.push(format!("{token_client:?}"));
+    for behavior in [
+        Behavior::Normal,
+        Behavior::HtmlError(502),
+        Behavior::EmptyBody,
+        Behavior::Hang,
+    ] {
+        mock.set_behavior(behavior);
+        let error = token_client
+            .execute_job(&ExecuteJobParam::new("47", TOKEN))
+            .await
+            .unwrap_err();
+        texts.push(format!("{error} {error:?}"));
+    }
+    mock.set_behavior(Behavior::Normal);
+    assert!(
+        mock.requests().iter().any(|r| r.body.contains(TOKEN)),
+        "the token was sent"
+    );
+
     let text = logs.text();
+    for leaked in texts.iter().chain([&text]) {
+        assert!(
+            !leaked.contains(TOKEN),
+            "the access token leaked:\n{leaked}"
+        );
+    }
     assert!(text.contains("soap_call"), "{text}");
     assert!(
         text.contains("operation=\"executeJob\"") || text.contains("operation=executeJob"),
