@@ -88,6 +88,7 @@ struct State {
     running: Vec<RunningJob>,
     logs: Vec<api::JobLog>,
     submitted: u32,
+    assets: Vec<api::Asset>,
 }
 
 impl State {
@@ -194,6 +195,11 @@ impl MockIps {
     /// Every job executeJob started so far.
     pub fn executed_jobs(&self) -> Vec<ExecutedJob> {
         self.shared.state().executed.clone()
+    }
+
+    /// The assets searchAssets pages through (in this order).
+    pub fn set_assets(&self, assets: Vec<api::Asset>) {
+        self.shared.state().assets = assets;
     }
 
     /// How the job with this handle runs once started (default: active for
@@ -398,6 +404,28 @@ impl api::IpsApiPortTypeService for MockService {
             });
         }
         Ok(api::GetActiveJobsReturn { job_array: listed })
+    }
+
+    /// Pages through the assets set with `set_assets` (pages count from 1).
+    async fn search_assets(
+        &self,
+        _headers: &api::Headers,
+        request: api::SearchAssetsParam,
+    ) -> Result<api::SearchAssetsReturn, ServiceError<Fault>> {
+        let state = self.shared.state();
+        let per_page = request.records_per_page.unwrap_or(1000).max(1) as usize;
+        let page = request.results_page.unwrap_or(1).max(1) as usize;
+        let assets: Vec<api::Asset> = state
+            .assets
+            .iter()
+            .skip((page - 1) * per_page)
+            .take(per_page)
+            .cloned()
+            .collect();
+        Ok(api::SearchAssetsReturn {
+            total_rows: Some(state.assets.len() as i32),
+            asset_array: Some(assets),
+        })
     }
 
     async fn get_job_logs(

@@ -1,9 +1,9 @@
 //! Workflows IPS users run, built on the generated operations: start a job
-//! and watch it to the end.
+//! and watch it to the end; page through search results.
 
 use std::time::Duration;
 
-use crate::api::{self, ActiveJob, JobLog};
+use crate::api::{self, ActiveJob, Asset, JobLog};
 use crate::{Error, IpsClient};
 
 /// How a job is watched.
@@ -160,4 +160,69 @@ pub async fn watch_job(
 
 fn find_active<'a>(jobs: &'a [ActiveJob], job_handle: &str) -> Option<&'a ActiveJob> {
     jobs.iter().find(|job| job.job_handle == job_handle)
+}
+
+/// Pages through `searchAssets` results, fetching each page only when asked
+/// (see [`search_asset_pages`]).
+#[derive(Debug)]
+pub struct AssetPages<'c> {
+    client: &'c IpsClient,
+    request: api::SearchAssetsParam,
+    page_size: i32,
+    next_page: i32,
+    fetched: i64,
+    total_rows: Option<i32>,
+    finished: bool,
+}
+
+/// Searches assets page by page: `request` as for `searchAssets`, its
+/// `recordsPerPage` and `resultsPage` set by the pager (pages count from 1,
+/// as IPS does).
+pub fn search_asset_pages(
+    client: &IpsClient,
+    request: api::SearchAssetsParam,
+    page_size: i32,
+) -> AssetPages<'_> {
+    AssetPages {
+        client,
+        request,
+        page_size: page_size.max(1),
+        next_page: 1,
+        fetched: 0,
+        total_rows: None,
+        finished: false,
+    }
+}
+
+impl AssetPages<'_> {
+    /// The next page of assets, or `None` once every result was returned.
+    pub async fn next_page(&mut self) -> Result<Option<Vec<Asset>>, Error> {
+        if self.finished {
+            return Ok(None);
+        }
+        self.request.records_per_page = Some(self.page_size);
+        self.request.results_page = Some(self.next_page);
+        let reply = self.client.search_assets(&self.request).await?;
+        let assets = reply.asset_array.unwrap_or_default();
+        self.next_page += 1;
+        self.fetched += assets.len() as i64;
+        self.total_rows = reply.total_rows.or(self.total_rows);
+        // A short page, or all rows IPS counted, ends the search.
+        let all_counted = self
+            .total_rows
+            .is_some_and(|total| self.fetched >= i64::from(total));
+        if assets.len() < self.page_size as usize || all_counted {
+            self.finished = true;
+        }
+        Ok(if assets.is_empty() {
+            None
+        } else {
+            Some(assets)
+        })
+    }
+
+    /// The total IPS reported with the last page, if any.
+    pub fn total_rows(&self) -> Option<i32> {
+        self.total_rows
+    }
 }

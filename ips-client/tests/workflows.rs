@@ -111,3 +111,39 @@ async fn a_fault_while_starting_ends_the_watch() {
         .unwrap_err();
     assert!(matches!(error, WatchError::Call { .. }), "{error:?}");
 }
+
+#[tokio::test]
+async fn search_results_are_fetched_page_by_page_on_demand() {
+    use ips_client::api::{Asset, SearchAssetsParam};
+    use ips_client::workflows::search_asset_pages;
+
+    let mock = MockIps::start().await.unwrap();
+    let assets: Vec<Asset> = (0..25)
+        .map(|i| Asset {
+            asset_handle: Some(format!("a|{i}")),
+            name: Some(format!("image-{i}.jpg")),
+            ..Default::default()
+        })
+        .collect();
+    mock.set_assets(assets.clone());
+    let client = client(&mock).await;
+    let request = SearchAssetsParam {
+        company_handle: "47".into(),
+        ..Default::default()
+    };
+    let mut pages = search_asset_pages(&client, request, 10);
+
+    let first = pages.next_page().await.unwrap().expect("a first page");
+    assert_eq!(first.len(), 10);
+    assert_eq!(mock.requests().len(), 1, "only the first page was fetched");
+    assert_eq!(pages.total_rows(), Some(25));
+
+    let mut all = first;
+    while let Some(page) = pages.next_page().await.unwrap() {
+        all.extend(page);
+    }
+    assert_eq!(all, assets, "every asset once, in order");
+    assert_eq!(mock.requests().len(), 3, "pages of 10, 10 and 5");
+    assert!(pages.next_page().await.unwrap().is_none());
+    assert_eq!(mock.requests().len(), 3, "nothing fetched after the end");
+}
