@@ -688,18 +688,7 @@ impl<'d> Planner<'d> {
                     format!("{origin}, attribute `{}`", attr.name),
                 ));
             }
-            let mut doc = attr.documentation.clone();
-            if let Some(value) = attr.default.as_ref().or(attr.fixed.as_ref()) {
-                let what = if attr.fixed.is_some() {
-                    "Fixed"
-                } else {
-                    "Default"
-                };
-                append_doc(
-                    &mut doc,
-                    format!("{what} value: `{value}` (not applied on read)."),
-                );
-            }
+            let doc = documented_value(&attr.documentation, &attr.default, &attr.fixed);
             attributes.push(AttributePlan {
                 name: scope.claim(&names::field_name(&attr.name.local), None),
                 doc,
@@ -871,18 +860,8 @@ impl<'d> Planner<'d> {
                         continue;
                     }
                     let ty = self.element_type_use(element, parent, origin)?;
-                    let mut doc = element.documentation.clone();
-                    if let Some(value) = element.default.as_ref().or(element.fixed.as_ref()) {
-                        let what = if element.fixed.is_some() {
-                            "Fixed"
-                        } else {
-                            "Default"
-                        };
-                        append_doc(
-                            &mut doc,
-                            format!("{what} value: `{value}` (not applied on read)."),
-                        );
-                    }
+                    let doc =
+                        documented_value(&element.documentation, &element.default, &element.fixed);
                     fields.push(FieldPlan {
                         name: scope.claim(&names::field_name(&element.name.local), None),
                         doc,
@@ -1837,6 +1816,24 @@ fn array_item(complex: &wsdl::ComplexType) -> Option<&wsdl::LocalElement> {
         }
         _ => None,
     }
+}
+
+/// Documentation plus a line naming a `default` or `fixed` value, which the
+/// generated code documents but does not apply.
+fn documented_value(
+    documentation: &Option<String>,
+    default: &Option<String>,
+    fixed: &Option<String>,
+) -> Option<String> {
+    let mut doc = documentation.clone();
+    if let Some(value) = default.as_ref().or(fixed.as_ref()) {
+        let what = if fixed.is_some() { "Fixed" } else { "Default" };
+        append_doc(
+            &mut doc,
+            format!("{what} value: `{value}` (not applied on read)."),
+        );
+    }
+    doc
 }
 
 fn key_qname(key: &TypeKey) -> &QName {

@@ -680,6 +680,54 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
+    /// The single `extension` or `restriction` of an `xs:complexContent` or
+    /// `xs:simpleContent` (`construct` says which), its method and its base.
+    fn derivation_child(
+        &mut self,
+        node: &Node<'a, '_>,
+        construct: &str,
+    ) -> Result<(Child<'a>, DerivationMethod, QName), Error> {
+        let file = self.file(node.unit);
+        let mut found = None;
+        for child in children(node.el, node.path) {
+            let method = match xsd_name(child.el) {
+                Some("annotation") => continue,
+                Some("extension") => DerivationMethod::Extension,
+                Some("restriction") => DerivationMethod::Restriction,
+                _ => {
+                    let at = Node {
+                        unit: node.unit,
+                        el: child.el,
+                        path: &child.path,
+                    };
+                    return Err(self.unsupported_here(&at, display_name(child.el)));
+                }
+            };
+            if found.is_some() {
+                return Err(invalid(
+                    format!("{construct} has two derivations"),
+                    file,
+                    node.path,
+                ));
+            }
+            found = Some((child, method));
+        }
+        let Some((child, method)) = found else {
+            return Err(invalid(
+                format!("{construct} has no extension or restriction"),
+                file,
+                node.path,
+            ));
+        };
+        let at = Node {
+            unit: node.unit,
+            el: child.el,
+            path: &child.path,
+        };
+        let base = self.qname(&at, self.required(&at, "base")?)?;
+        Ok((child, method, base))
+    }
+
     /// `xs:complexContent` with its `extension` or `restriction`.
     fn complex_content(
         &mut self,
@@ -690,66 +738,51 @@ impl<'a> Builder<'a> {
     ) -> Result<(), Error> {
         let file = self.file(node.unit);
         depth_check(depth, file, node.path)?;
-        for Child { el, path } in children(node.el, node.path) {
-            let child = Node {
+        let (derived, method, base) = self.derivation_child(node, "xs:complexContent")?;
+        let child = Node {
+            unit: node.unit,
+            el: derived.el,
+            path: &derived.path,
+        };
+        if base == QName::new(Some(SOAP_ENCODING_NS), "Array")
+            && method == DerivationMethod::Restriction
+        {
+            ct.derivation = Some(Derivation {
+                base,
+                method,
+                prohibited_attributes: Vec::new(),
+            });
+            parts.content = Some(self.soap_array(&child)?);
+            // soapenc:arrayType (and offset) travel on the array element.
+            parts.any_attribute = Some(Wildcard {
+                namespace: "##any".to_owned(),
+                process_contents: "lax".to_owned(),
+                target_namespace: self.units[node.unit].tns.map(str::to_owned),
+            });
+            return Ok(());
+        }
+        self.check_type(&child, &base, false)?;
+        if matches!(self.types.get(&base), Some((_, Kind::Simple))) {
+            return Err(invalid(
+                format!("xs:complexContent derives from simple type {base}"),
+                file,
+                &derived.path,
+            ));
+        }
+        if !(base.is_xsd() && base.local == "anyType") {
+            ct.derivation = Some(Derivation {
+                base,
+                method,
+                prohibited_attributes: Vec::new(),
+            });
+        }
+        for Child { el, path } in children(child.el, child.path) {
+            let grandchild = Node {
                 unit: node.unit,
                 el,
                 path: &path,
             };
-            let method = match xsd_name(el) {
-                Some("annotation") => continue,
-                Some("extension") => DerivationMethod::Extension,
-                Some("restriction") => DerivationMethod::Restriction,
-                _ => return Err(self.unsupported_here(&child, display_name(el))),
-            };
-            if ct.derivation.is_some() {
-                return Err(invalid(
-                    "xs:complexContent has two derivations",
-                    file,
-                    node.path,
-                ));
-            }
-            let base = self.qname(&child, self.required(&child, "base")?)?;
-            if base == QName::new(Some(SOAP_ENCODING_NS), "Array")
-                && method == DerivationMethod::Restriction
-            {
-                ct.derivation = Some(Derivation {
-                    base,
-                    method,
-                    prohibited_attributes: Vec::new(),
-                });
-                parts.content = Some(self.soap_array(&child)?);
-                // soapenc:arrayType (and offset) travel on the array element.
-                parts.any_attribute = Some(Wildcard {
-                    namespace: "##any".to_owned(),
-                    process_contents: "lax".to_owned(),
-                    target_namespace: self.units[node.unit].tns.map(str::to_owned),
-                });
-                continue;
-            }
-            self.check_type(&child, &base, false)?;
-            if matches!(self.types.get(&base), Some((_, Kind::Simple))) {
-                return Err(invalid(
-                    format!("xs:complexContent derives from simple type {base}"),
-                    file,
-                    &path,
-                ));
-            }
-            if !(base.is_xsd() && base.local == "anyType") {
-                ct.derivation = Some(Derivation {
-                    base,
-                    method,
-                    prohibited_attributes: Vec::new(),
-                });
-            }
-            for Child { el, path } in children(child.el, child.path) {
-                let grandchild = Node {
-                    unit: node.unit,
-                    el,
-                    path: &path,
-                };
-                self.content_child(&grandchild, parts, false, depth + 1)?;
-            }
+            self.content_child(&grandchild, parts, false, depth + 1)?;
         }
         Ok(())
     }
@@ -831,26 +864,13 @@ impl<'a> Builder<'a> {
     ) -> Result<(), Error> {
         let file = self.file(node.unit);
         depth_check(depth, file, node.path)?;
-        for Child { el, path } in children(node.el, node.path) {
+        let (derived, method, base) = self.derivation_child(node, "xs:simpleContent")?;
+        {
             let child = Node {
                 unit: node.unit,
-                el,
-                path: &path,
+                el: derived.el,
+                path: &derived.path,
             };
-            let method = match xsd_name(el) {
-                Some("annotation") => continue,
-                Some("extension") => DerivationMethod::Extension,
-                Some("restriction") => DerivationMethod::Restriction,
-                _ => return Err(self.unsupported_here(&child, display_name(el))),
-            };
-            if ct.derivation.is_some() {
-                return Err(invalid(
-                    "xs:simpleContent has two derivations",
-                    file,
-                    node.path,
-                ));
-            }
-            let base = self.qname(&child, self.required(&child, "base")?)?;
             self.check_type(&child, &base, false)?;
             let mut value = TypeRef::Named(base.clone());
             let mut enumerations = Vec::new();
@@ -899,13 +919,6 @@ impl<'a> Builder<'a> {
                 method,
                 prohibited_attributes: Vec::new(),
             });
-        }
-        if ct.derivation.is_none() {
-            return Err(invalid(
-                "xs:simpleContent has no extension or restriction",
-                file,
-                node.path,
-            ));
         }
         Ok(())
     }

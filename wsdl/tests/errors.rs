@@ -783,3 +783,28 @@ fn chains_of_element_references_are_bounded() {
     assert!(matches!(e, Error::TooDeep { .. }), "{e}");
     assert_mentions(&e, &["ref_chain.wsdl", "nesting deeper than 256"]);
 }
+
+#[test]
+fn content_derivations_must_be_exactly_one() {
+    for (name, content) in [
+        ("complex_none", "<xs:complexContent/>"),
+        ("simple_none", "<xs:simpleContent/>"),
+    ] {
+        let schema = format!(r#"<xs:complexType name="T">{content}</xs:complexType>"#);
+        let e = load_err(&generated(name, &schema, ""));
+        assert_mentions(
+            &e,
+            &[
+                &format!("{name}.wsdl"),
+                "has no extension or restriction",
+                "complexType[@name='T']",
+            ],
+        );
+    }
+    let schema = r#"<xs:complexType name="T"><xs:complexContent><xs:extension base="xs:anyType"/><xs:restriction base="xs:anyType"/></xs:complexContent></xs:complexType>"#;
+    let e = load_err(&generated("complex_two", schema, ""));
+    assert_mentions(
+        &e,
+        &["complex_two.wsdl", "xs:complexContent has two derivations"],
+    );
+}
