@@ -147,61 +147,64 @@ fn encode_child(cx: &Cx, ty: &TypeUse, name: &TokenStream, value: TokenStream) -
     }
 }
 
-/// Decodes the child element just opened (`child`) into a value of `ty`
-/// (of the stored type, with its `Nillable` and `Box`).
-fn decode_child(cx: &Cx, ty: &TypeUse) -> TokenStream {
+/// A child decoder for `ty` (the stored type, with its `Nillable` and
+/// `Box`): a function or closure taking `(reader, &child)` for the
+/// runtime's `read_child`, `decode_child`, `nillable` and `read_array`.
+fn child_decoder(cx: &Cx, ty: &TypeUse) -> TokenStream {
     let rt = &cx.rt;
     if ty.nillable {
-        let inner = decode_child(
+        let inner = child_decoder(
             cx,
             &TypeUse {
                 nillable: false,
                 ..ty.clone()
             },
         );
-        return quote! {
-            if #rt::xml::is_nil(&child) {
-                #rt::xml::decode_nil(reader)?;
-                #rt::Nillable::Nil
-            } else {
-                #rt::Nillable::Value(#inner)
-            }
-        };
+        return quote! { |reader, child| #rt::xml::nillable(reader, child, #inner) };
     }
-    let value = match &ty.rust {
+    // `Box<T>` decodes like `T` for structs and groups.
+    let boxes_itself = matches!(
+        ty.rust,
+        RustType::Complex(_) | RustType::Runtime(_) | RustType::Group(_)
+    );
+    if ty.boxed && !boxes_itself {
+        let inner = child_decoder(
+            cx,
+            &TypeUse {
+                boxed: false,
+                ..ty.clone()
+            },
+        );
+        return quote! { |reader, child| #rt::xml::boxed(reader, child, #inner) };
+    }
+    match &ty.rust {
         RustType::Array {
             item, item_element, ..
         } => {
             let item_name = xml_name(cx, item_element);
-            let read_item = decode_child(cx, item);
-            quote! {
-                {
-                    let mut items = Vec::new();
-                    while let Some(child) = reader.next_child()? {
-                        if child.is(#item_name) {
-                            items.push(#read_item);
-                            continue;
-                        }
-                        return Err(#rt::xml::unexpected(reader, &child));
-                    }
-                    items
-                }
-            }
+            let read_item = child_decoder(cx, item);
+            quote! { |reader, _| #rt::xml::read_array(reader, #item_name, #read_item) }
         }
-        rust if rust.is_simple() => quote! { reader.read_value()? },
-        RustType::Raw => quote! { #rt::RawElement::read(reader, &child)? },
-        RustType::Group(_) => quote! {
-            {
-                reader.push_back(child);
-                #rt::XmlGroup::decode_group(reader)?
-            }
-        },
-        _ => quote! { #rt::XmlDecode::decode_xml(reader, &child)? },
-    };
-    if ty.boxed {
-        quote! { Box::new(#value) }
-    } else {
-        value
+        rust if rust.is_simple() => quote! { #rt::xml::decode_value },
+        RustType::Raw => quote! { #rt::RawElement::read },
+        RustType::Group(_) => quote! { #rt::xml::decode_group_at },
+        _ => quote! { #rt::XmlDecode::decode_xml },
+    }
+}
+
+/// Decodes the child element just opened (`child`) into a value of `ty`.
+fn decode_child(cx: &Cx, ty: &TypeUse) -> TokenStream {
+    let rt = &cx.rt;
+    let read = child_decoder(cx, ty);
+    quote! { #rt::xml::decode_child(reader, &child, #read)? }
+}
+
+/// A match guard testing the namespace of `subject` (a `Start` or an
+/// `Attribute` whose local name matched).
+fn namespace_guard(cx: &Cx, subject: &Ident, name: &QName) -> TokenStream {
+    match name.namespace.as_ref().and_then(|ns| cx.namespaces.get(ns)) {
+        Some(ns) => quote! { #subject.namespace() == Some(#ns) },
+        None => quote! { #subject.namespace().is_none() },
     }
 }
 
@@ -511,20 +514,21 @@ fn emit_decode(s: &StructPlan, cx: &Cx) -> TokenStream {
     let slot = |name: &str| format_ident!("slot_{}", name);
     let name = ident(&s.name);
     let label = &s.name;
+    let attribute = ident("attribute");
+    let child = ident("child");
 
     let attr_slots = s.attributes.iter().map(|a| {
         let fid = slot(&a.name);
         let ty = base_type(&a.ty);
         quote! { let mut #fid: Option<#ty> = None; }
     });
+    // Dispatch on the local name, then check the namespace.
     let attr_arms = s.attributes.iter().map(|a| {
         let fid = slot(&a.name);
-        let wire = xml_name(cx, &a.attribute);
+        let local = &a.attribute.local;
+        let guard = namespace_guard(cx, &attribute, &a.attribute);
         quote! {
-            if #wire == attribute_name {
-                #fid = Some(#rt::xml::decode_attribute(reader, attribute_name, &attribute.value)?);
-                continue;
-            }
+            #local if #guard => #fid = Some(#rt::xml::decode_attribute(reader, attribute)?),
         }
     });
     let any_attr_slot = s.any_attribute.as_ref().map(|n| {
@@ -534,15 +538,16 @@ fn emit_decode(s: &StructPlan, cx: &Cx) -> TokenStream {
     let attr_fallback = match &s.any_attribute {
         Some(n) => {
             let fid = slot(n);
-            quote! { #fid.push(attribute.clone()); }
+            quote! { #fid.push(attribute.to_xml_attribute()) }
         }
-        None => quote! { #rt::xml::undeclared_attribute(reader, start, attribute)?; },
+        None => quote! { #rt::xml::undeclared_attribute(reader, start, attribute)? },
     };
     let attr_loop = quote! {
         for attribute in &start.attributes {
-            let attribute_name = #rt::XmlName::new(attribute.namespace.as_deref(), &attribute.local);
-            #(#attr_arms)*
-            #attr_fallback
+            match attribute.local {
+                #(#attr_arms)*
+                _ => #attr_fallback,
+            }
         }
     };
     let attr_finish = s.attributes.iter().map(|a| {
@@ -565,36 +570,31 @@ fn emit_decode(s: &StructPlan, cx: &Cx) -> TokenStream {
             _ => quote! { let mut #fid: Option<#ty> = None; },
         }
     });
-    let store = |f: &FieldPlan| {
-        let fid = slot(&f.name);
-        let wire = xml_name(cx, &f.element);
-        match f.occurs {
-            Occurs::Many => quote! { #fid.push(value); },
-            _ => quote! { #rt::xml::set_once(reader, &mut #fid, value, #wire)?; },
-        }
-    };
+    // One match arm per element field, in field order (a guard that fails
+    // falls through to the next arm, as the schema's order requires).
     let arms = s
         .fields
         .iter()
         .filter(|f| matches!(f.kind, FieldKind::Element | FieldKind::Group))
         .map(|f| {
-            let value = decode_child(cx, &f.ty);
-            let store = store(f);
-            let test = match (&f.kind, &f.ty.rust) {
+            let fid = slot(&f.name);
+            match (&f.kind, &f.ty.rust) {
                 (FieldKind::Group, RustType::Group(group)) => {
                     let group = ident(group);
-                    quote! { <#group as #rt::XmlGroup>::starts(&child) }
+                    let wire = xml_name(cx, &f.element);
+                    quote! {
+                        _ if <#group as #rt::XmlGroup>::starts(&child) => {
+                            #rt::xml::read_group(reader, child, &mut #fid, #wire)?
+                        }
+                    }
                 }
                 _ => {
-                    let wire = xml_name(cx, &f.element);
-                    quote! { child.is(#wire) }
-                }
-            };
-            quote! {
-                if #test {
-                    let value = #value;
-                    #store
-                    continue;
+                    let local = &f.element.local;
+                    let guard = namespace_guard(cx, &child, &f.element);
+                    let read = child_decoder(cx, &f.ty);
+                    quote! {
+                        #local if #guard => #rt::xml::read_child(reader, &child, &mut #fid, #read)?,
+                    }
                 }
             }
         });
@@ -605,13 +605,10 @@ fn emit_decode(s: &StructPlan, cx: &Cx) -> TokenStream {
         .find(|f| matches!(f.kind, FieldKind::Any(_)))
     {
         Some(f) => {
-            let store = store(f);
-            quote! {
-                let value = #rt::RawElement::read(reader, &child)?;
-                #store
-            }
+            let fid = slot(&f.name);
+            quote! { _ => #rt::xml::read_child(reader, &child, &mut #fid, #rt::RawElement::read)?, }
         }
-        None => quote! { return Err(#rt::xml::unexpected(reader, &child)); },
+        None => quote! { _ => return Err(#rt::xml::unexpected(reader, &child)), },
     };
     let finish = s.fields.iter().map(|f| {
         let fid = slot(&f.name);
@@ -650,14 +647,26 @@ fn emit_decode(s: &StructPlan, cx: &Cx) -> TokenStream {
     } else {
         quote! {
             while let Some(child) = reader.next_child()? {
-                #(#arms)*
-                #fallback
+                match child.local {
+                    #(#arms)*
+                    #fallback
+                }
             }
         }
     };
+    let attr_loop = if s.attributes.is_empty() && s.any_attribute.is_none() {
+        // Only `xsi:*` attributes are allowed, and nothing is kept.
+        quote! {
+            for attribute in &start.attributes {
+                #rt::xml::undeclared_attribute(reader, start, attribute)?;
+            }
+        }
+    } else {
+        attr_loop
+    };
     quote! {
         impl #rt::XmlDecode for #name {
-            fn decode_xml(reader: &mut #rt::XmlReader<'_>, start: &#rt::Start) -> Result<Self, #rt::DecodeError> {
+            fn decode_xml(reader: &mut #rt::XmlReader<'_>, start: &#rt::Start<'_>) -> Result<Self, #rt::DecodeError> {
                 #(#attr_slots)*
                 #any_attr_slot
                 #attr_loop
@@ -732,7 +741,7 @@ fn emit_group_struct(s: &StructPlan, cx: &Cx) -> TokenStream {
     let children = encode_fields(s, cx);
     quote! {
         impl #rt::XmlGroup for #name {
-            fn starts(start: &#rt::Start) -> bool {
+            fn starts(start: &#rt::Start<'_>) -> bool {
                 #(#starts)||*
             }
             fn decode_group(reader: &mut #rt::XmlReader<'_>) -> Result<Self, #rt::DecodeError> {
@@ -835,7 +844,7 @@ fn emit_choice(c: &ChoicePlan, cx: &Cx) -> TokenStream {
             }
         }
         impl #rt::XmlGroup for #name {
-            fn starts(start: &#rt::Start) -> bool {
+            fn starts(start: &#rt::Start<'_>) -> bool {
                 #(#starts)||*
             }
             fn decode_group(reader: &mut #rt::XmlReader<'_>) -> Result<Self, #rt::DecodeError> {
@@ -980,10 +989,10 @@ fn emit_faults(plan: &Plan, cx: &Cx) -> TokenStream {
             #(#variants)*
         }
         impl #rt::FaultDetail for #name {
-            fn accepts(start: &#rt::Start) -> bool {
+            fn accepts(start: &#rt::Start<'_>) -> bool {
                 #accepts_body
             }
-            fn decode_detail(reader: &mut #rt::XmlReader<'_>, start: &#rt::Start) -> Result<Self, #rt::DecodeError> {
+            fn decode_detail(reader: &mut #rt::XmlReader<'_>, start: &#rt::Start<'_>) -> Result<Self, #rt::DecodeError> {
                 #(#decodes)*
                 Err(#rt::xml::unexpected(reader, start))
             }

@@ -58,39 +58,32 @@ pub mod breadth {
     impl rt::XmlDecode for Base {
         fn decode_xml(
             reader: &mut rt::XmlReader<'_>,
-            start: &rt::Start,
+            start: &rt::Start<'_>,
         ) -> Result<Self, rt::DecodeError> {
             let mut slot_version: Option<i32> = None;
             for attribute in &start.attributes {
-                let attribute_name = rt::XmlName::new(
-                    attribute.namespace.as_deref(),
-                    &attribute.local,
-                );
-                if rt::XmlName::new(None, "version") == attribute_name {
-                    slot_version = Some(
-                        rt::xml::decode_attribute(
-                            reader,
-                            attribute_name,
-                            &attribute.value,
-                        )?,
-                    );
-                    continue;
+                match attribute.local {
+                    "version" if attribute.namespace().is_none() => {
+                        slot_version = Some(
+                            rt::xml::decode_attribute(reader, attribute)?,
+                        );
+                    }
+                    _ => rt::xml::undeclared_attribute(reader, start, attribute)?,
                 }
-                rt::xml::undeclared_attribute(reader, start, attribute)?;
             }
             let mut slot_id: Option<String> = None;
             while let Some(child) = reader.next_child()? {
-                if child.is(rt::XmlName::new(Some(NS_BREADTH), "id")) {
-                    let value = reader.read_value()?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_id,
-                        value,
-                        rt::XmlName::new(Some(NS_BREADTH), "id"),
-                    )?;
-                    continue;
+                match child.local {
+                    "id" if child.namespace() == Some(NS_BREADTH) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_id,
+                            rt::xml::decode_value,
+                        )?
+                    }
+                    _ => return Err(rt::xml::unexpected(reader, &child)),
                 }
-                return Err(rt::xml::unexpected(reader, &child));
             }
             Ok(Self {
                 version: slot_version,
@@ -117,7 +110,7 @@ pub mod breadth {
         }
     }
     impl rt::XmlGroup for Contact {
-        fn starts(start: &rt::Start) -> bool {
+        fn starts(start: &rt::Start<'_>) -> bool {
             start.is(rt::XmlName::new(Some(NS_BREADTH), "email"))
                 || start.is(rt::XmlName::new(Some(NS_BREADTH), "phone"))
         }
@@ -132,14 +125,22 @@ pub mod breadth {
                 start.is(rt::XmlName::new(Some(NS_BREADTH), "email"))
             } {
                 let child = reader.expect_child()?;
-                return Ok(Self::Email(reader.read_value()?));
+                return Ok(
+                    Self::Email(
+                        rt::xml::decode_child(reader, &child, rt::xml::decode_value)?,
+                    ),
+                );
             }
             if {
                 let start = &first;
                 start.is(rt::XmlName::new(Some(NS_BREADTH), "phone"))
             } {
                 let child = reader.expect_child()?;
-                return Ok(Self::Phone(reader.read_value()?));
+                return Ok(
+                    Self::Phone(
+                        rt::xml::decode_child(reader, &child, rt::xml::decode_value)?,
+                    ),
+                );
             }
             Err(rt::xml::no_alternative(reader, "Contact"))
         }
@@ -234,47 +235,26 @@ pub mod breadth {
     impl rt::XmlDecode for Derived {
         fn decode_xml(
             reader: &mut rt::XmlReader<'_>,
-            start: &rt::Start,
+            start: &rt::Start<'_>,
         ) -> Result<Self, rt::DecodeError> {
             let mut slot_version: Option<i32> = None;
             let mut slot_by: Option<String> = None;
             let mut slot_mode: Option<String> = None;
             for attribute in &start.attributes {
-                let attribute_name = rt::XmlName::new(
-                    attribute.namespace.as_deref(),
-                    &attribute.local,
-                );
-                if rt::XmlName::new(None, "version") == attribute_name {
-                    slot_version = Some(
-                        rt::xml::decode_attribute(
-                            reader,
-                            attribute_name,
-                            &attribute.value,
-                        )?,
-                    );
-                    continue;
+                match attribute.local {
+                    "version" if attribute.namespace().is_none() => {
+                        slot_version = Some(
+                            rt::xml::decode_attribute(reader, attribute)?,
+                        );
+                    }
+                    "by" if attribute.namespace().is_none() => {
+                        slot_by = Some(rt::xml::decode_attribute(reader, attribute)?);
+                    }
+                    "mode" if attribute.namespace().is_none() => {
+                        slot_mode = Some(rt::xml::decode_attribute(reader, attribute)?);
+                    }
+                    _ => rt::xml::undeclared_attribute(reader, start, attribute)?,
                 }
-                if rt::XmlName::new(None, "by") == attribute_name {
-                    slot_by = Some(
-                        rt::xml::decode_attribute(
-                            reader,
-                            attribute_name,
-                            &attribute.value,
-                        )?,
-                    );
-                    continue;
-                }
-                if rt::XmlName::new(None, "mode") == attribute_name {
-                    slot_mode = Some(
-                        rt::xml::decode_attribute(
-                            reader,
-                            attribute_name,
-                            &attribute.value,
-                        )?,
-                    );
-                    continue;
-                }
-                rt::xml::undeclared_attribute(reader, start, attribute)?;
             }
             let slot_by = rt::xml::require_attribute(
                 reader,
@@ -285,27 +265,25 @@ pub mod breadth {
             let mut slot_id: Option<String> = None;
             let mut slot_label: Option<String> = None;
             while let Some(child) = reader.next_child()? {
-                if child.is(rt::XmlName::new(Some(NS_BREADTH), "id")) {
-                    let value = reader.read_value()?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_id,
-                        value,
-                        rt::XmlName::new(Some(NS_BREADTH), "id"),
-                    )?;
-                    continue;
+                match child.local {
+                    "id" if child.namespace() == Some(NS_BREADTH) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_id,
+                            rt::xml::decode_value,
+                        )?
+                    }
+                    "label" if child.namespace() == Some(NS_BREADTH) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_label,
+                            rt::xml::decode_value,
+                        )?
+                    }
+                    _ => return Err(rt::xml::unexpected(reader, &child)),
                 }
-                if child.is(rt::XmlName::new(Some(NS_BREADTH), "label")) {
-                    let value = reader.read_value()?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_label,
-                        value,
-                        rt::XmlName::new(Some(NS_BREADTH), "label"),
-                    )?;
-                    continue;
-                }
-                return Err(rt::xml::unexpected(reader, &child));
             }
             Ok(Self {
                 version: slot_version,
@@ -361,25 +339,18 @@ pub mod breadth {
     impl rt::XmlDecode for Money {
         fn decode_xml(
             reader: &mut rt::XmlReader<'_>,
-            start: &rt::Start,
+            start: &rt::Start<'_>,
         ) -> Result<Self, rt::DecodeError> {
             let mut slot_currency: Option<String> = None;
             for attribute in &start.attributes {
-                let attribute_name = rt::XmlName::new(
-                    attribute.namespace.as_deref(),
-                    &attribute.local,
-                );
-                if rt::XmlName::new(None, "currency") == attribute_name {
-                    slot_currency = Some(
-                        rt::xml::decode_attribute(
-                            reader,
-                            attribute_name,
-                            &attribute.value,
-                        )?,
-                    );
-                    continue;
+                match attribute.local {
+                    "currency" if attribute.namespace().is_none() => {
+                        slot_currency = Some(
+                            rt::xml::decode_attribute(reader, attribute)?,
+                        );
+                    }
+                    _ => rt::xml::undeclared_attribute(reader, start, attribute)?,
                 }
-                rt::xml::undeclared_attribute(reader, start, attribute)?;
             }
             let slot_currency = rt::xml::require_attribute(
                 reader,
@@ -421,13 +392,9 @@ pub mod breadth {
     impl rt::XmlDecode for Note {
         fn decode_xml(
             reader: &mut rt::XmlReader<'_>,
-            start: &rt::Start,
+            start: &rt::Start<'_>,
         ) -> Result<Self, rt::DecodeError> {
             for attribute in &start.attributes {
-                let attribute_name = rt::XmlName::new(
-                    attribute.namespace.as_deref(),
-                    &attribute.local,
-                );
                 rt::xml::undeclared_attribute(reader, start, attribute)?;
             }
             let slot_content = rt::xml::read_nodes(reader)?;
@@ -635,15 +602,13 @@ pub mod breadth {
     impl rt::XmlDecode for Order {
         fn decode_xml(
             reader: &mut rt::XmlReader<'_>,
-            start: &rt::Start,
+            start: &rt::Start<'_>,
         ) -> Result<Self, rt::DecodeError> {
             let mut slot_other_attributes = Vec::new();
             for attribute in &start.attributes {
-                let attribute_name = rt::XmlName::new(
-                    attribute.namespace.as_deref(),
-                    &attribute.local,
-                );
-                slot_other_attributes.push(attribute.clone());
+                match attribute.local {
+                    _ => slot_other_attributes.push(attribute.to_xml_attribute()),
+                }
             }
             let mut slot_item: Option<Derived> = None;
             let mut slot_plain: Option<Restricted> = None;
@@ -666,210 +631,176 @@ pub mod breadth {
             let mut slot_extra: Option<rt::AnyContent> = None;
             let mut slot_any: Vec<rt::RawElement> = Vec::new();
             while let Some(child) = reader.next_child()? {
-                if child.is(rt::XmlName::new(Some(NS_BREADTH), "item")) {
-                    let value = rt::XmlDecode::decode_xml(reader, &child)?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_item,
-                        value,
-                        rt::XmlName::new(Some(NS_BREADTH), "item"),
-                    )?;
-                    continue;
+                match child.local {
+                    "item" if child.namespace() == Some(NS_BREADTH) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_item,
+                            rt::XmlDecode::decode_xml,
+                        )?
+                    }
+                    "plain" if child.namespace() == Some(NS_BREADTH) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_plain,
+                            rt::XmlDecode::decode_xml,
+                        )?
+                    }
+                    "price" if child.namespace() == Some(NS_BREADTH) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_price,
+                            rt::XmlDecode::decode_xml,
+                        )?
+                    }
+                    "amount" if child.namespace() == Some(NS_BREADTH) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_amount,
+                            rt::xml::decode_value,
+                        )?
+                    }
+                    "count" if child.namespace() == Some(NS_BREADTH) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_count,
+                            rt::xml::decode_value,
+                        )?
+                    }
+                    "day" if child.namespace() == Some(NS_BREADTH) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_day,
+                            rt::xml::decode_value,
+                        )?
+                    }
+                    "wait" if child.namespace() == Some(NS_BREADTH) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_wait,
+                            rt::xml::decode_value,
+                        )?
+                    }
+                    "digest" if child.namespace() == Some(NS_BREADTH) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_digest,
+                            rt::xml::decode_value,
+                        )?
+                    }
+                    "sizes" if child.namespace() == Some(NS_BREADTH) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_sizes,
+                            rt::xml::decode_value,
+                        )?
+                    }
+                    "key" if child.namespace() == Some(NS_BREADTH) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_key,
+                            rt::xml::decode_value,
+                        )?
+                    }
+                    "comment" if child.namespace() == Some(NS_BREADTH) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_comment,
+                            |reader, child| rt::xml::nillable(
+                                reader,
+                                child,
+                                rt::xml::decode_value,
+                            ),
+                        )?
+                    }
+                    "discount" if child.namespace() == Some(NS_BREADTH) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_discount,
+                            |reader, child| rt::xml::nillable(
+                                reader,
+                                child,
+                                rt::xml::decode_value,
+                            ),
+                        )?
+                    }
+                    "priority" if child.namespace() == Some(NS_BREADTH) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_priority,
+                            rt::xml::decode_value,
+                        )?
+                    }
+                    _ if <Contact as rt::XmlGroup>::starts(&child) => {
+                        rt::xml::read_group(
+                            reader,
+                            child,
+                            &mut slot_contact,
+                            rt::XmlName::new(None, "(contact)"),
+                        )?
+                    }
+                    _ if <OrderChoice as rt::XmlGroup>::starts(&child) => {
+                        rt::xml::read_group(
+                            reader,
+                            child,
+                            &mut slot_choice,
+                            rt::XmlName::new(None, "(choice)"),
+                        )?
+                    }
+                    _ if <OrderSequence as rt::XmlGroup>::starts(&child) => {
+                        rt::xml::read_group(
+                            reader,
+                            child,
+                            &mut slot_sequence,
+                            rt::XmlName::new(None, "(sequence)"),
+                        )?
+                    }
+                    _ if <ShapeChoice as rt::XmlGroup>::starts(&child) => {
+                        rt::xml::read_group(
+                            reader,
+                            child,
+                            &mut slot_shape,
+                            rt::XmlName::new(Some(NS_BREADTH), "shape"),
+                        )?
+                    }
+                    "note" if child.namespace() == Some(NS_BREADTH) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_note,
+                            rt::XmlDecode::decode_xml,
+                        )?
+                    }
+                    "extra" if child.namespace() == Some(NS_BREADTH) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_extra,
+                            rt::XmlDecode::decode_xml,
+                        )?
+                    }
+                    _ => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_any,
+                            rt::RawElement::read,
+                        )?
+                    }
                 }
-                if child.is(rt::XmlName::new(Some(NS_BREADTH), "plain")) {
-                    let value = rt::XmlDecode::decode_xml(reader, &child)?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_plain,
-                        value,
-                        rt::XmlName::new(Some(NS_BREADTH), "plain"),
-                    )?;
-                    continue;
-                }
-                if child.is(rt::XmlName::new(Some(NS_BREADTH), "price")) {
-                    let value = rt::XmlDecode::decode_xml(reader, &child)?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_price,
-                        value,
-                        rt::XmlName::new(Some(NS_BREADTH), "price"),
-                    )?;
-                    continue;
-                }
-                if child.is(rt::XmlName::new(Some(NS_BREADTH), "amount")) {
-                    let value = reader.read_value()?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_amount,
-                        value,
-                        rt::XmlName::new(Some(NS_BREADTH), "amount"),
-                    )?;
-                    continue;
-                }
-                if child.is(rt::XmlName::new(Some(NS_BREADTH), "count")) {
-                    let value = reader.read_value()?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_count,
-                        value,
-                        rt::XmlName::new(Some(NS_BREADTH), "count"),
-                    )?;
-                    continue;
-                }
-                if child.is(rt::XmlName::new(Some(NS_BREADTH), "day")) {
-                    let value = reader.read_value()?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_day,
-                        value,
-                        rt::XmlName::new(Some(NS_BREADTH), "day"),
-                    )?;
-                    continue;
-                }
-                if child.is(rt::XmlName::new(Some(NS_BREADTH), "wait")) {
-                    let value = reader.read_value()?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_wait,
-                        value,
-                        rt::XmlName::new(Some(NS_BREADTH), "wait"),
-                    )?;
-                    continue;
-                }
-                if child.is(rt::XmlName::new(Some(NS_BREADTH), "digest")) {
-                    let value = reader.read_value()?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_digest,
-                        value,
-                        rt::XmlName::new(Some(NS_BREADTH), "digest"),
-                    )?;
-                    continue;
-                }
-                if child.is(rt::XmlName::new(Some(NS_BREADTH), "sizes")) {
-                    let value = reader.read_value()?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_sizes,
-                        value,
-                        rt::XmlName::new(Some(NS_BREADTH), "sizes"),
-                    )?;
-                    continue;
-                }
-                if child.is(rt::XmlName::new(Some(NS_BREADTH), "key")) {
-                    let value = reader.read_value()?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_key,
-                        value,
-                        rt::XmlName::new(Some(NS_BREADTH), "key"),
-                    )?;
-                    continue;
-                }
-                if child.is(rt::XmlName::new(Some(NS_BREADTH), "comment")) {
-                    let value = if rt::xml::is_nil(&child) {
-                        rt::xml::decode_nil(reader)?;
-                        rt::Nillable::Nil
-                    } else {
-                        rt::Nillable::Value(reader.read_value()?)
-                    };
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_comment,
-                        value,
-                        rt::XmlName::new(Some(NS_BREADTH), "comment"),
-                    )?;
-                    continue;
-                }
-                if child.is(rt::XmlName::new(Some(NS_BREADTH), "discount")) {
-                    let value = if rt::xml::is_nil(&child) {
-                        rt::xml::decode_nil(reader)?;
-                        rt::Nillable::Nil
-                    } else {
-                        rt::Nillable::Value(reader.read_value()?)
-                    };
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_discount,
-                        value,
-                        rt::XmlName::new(Some(NS_BREADTH), "discount"),
-                    )?;
-                    continue;
-                }
-                if child.is(rt::XmlName::new(Some(NS_BREADTH), "priority")) {
-                    let value = reader.read_value()?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_priority,
-                        value,
-                        rt::XmlName::new(Some(NS_BREADTH), "priority"),
-                    )?;
-                    continue;
-                }
-                if <Contact as rt::XmlGroup>::starts(&child) {
-                    let value = {
-                        reader.push_back(child);
-                        rt::XmlGroup::decode_group(reader)?
-                    };
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_contact,
-                        value,
-                        rt::XmlName::new(None, "(contact)"),
-                    )?;
-                    continue;
-                }
-                if <OrderChoice as rt::XmlGroup>::starts(&child) {
-                    let value = {
-                        reader.push_back(child);
-                        rt::XmlGroup::decode_group(reader)?
-                    };
-                    slot_choice.push(value);
-                    continue;
-                }
-                if <OrderSequence as rt::XmlGroup>::starts(&child) {
-                    let value = {
-                        reader.push_back(child);
-                        rt::XmlGroup::decode_group(reader)?
-                    };
-                    slot_sequence.push(value);
-                    continue;
-                }
-                if <ShapeChoice as rt::XmlGroup>::starts(&child) {
-                    let value = {
-                        reader.push_back(child);
-                        rt::XmlGroup::decode_group(reader)?
-                    };
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_shape,
-                        value,
-                        rt::XmlName::new(Some(NS_BREADTH), "shape"),
-                    )?;
-                    continue;
-                }
-                if child.is(rt::XmlName::new(Some(NS_BREADTH), "note")) {
-                    let value = rt::XmlDecode::decode_xml(reader, &child)?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_note,
-                        value,
-                        rt::XmlName::new(Some(NS_BREADTH), "note"),
-                    )?;
-                    continue;
-                }
-                if child.is(rt::XmlName::new(Some(NS_BREADTH), "extra")) {
-                    let value = rt::XmlDecode::decode_xml(reader, &child)?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_extra,
-                        value,
-                        rt::XmlName::new(Some(NS_BREADTH), "extra"),
-                    )?;
-                    continue;
-                }
-                let value = rt::RawElement::read(reader, &child)?;
-                slot_any.push(value);
             }
             Ok(Self {
                 item: rt::xml::require(
@@ -945,7 +876,7 @@ pub mod breadth {
         }
     }
     impl rt::XmlGroup for OrderChoice {
-        fn starts(start: &rt::Start) -> bool {
+        fn starts(start: &rt::Start<'_>) -> bool {
             start.is(rt::XmlName::new(Some(NS_BREADTH), "tag"))
                 || start.is(rt::XmlName::new(Some(NS_BREADTH), "flag"))
         }
@@ -960,14 +891,22 @@ pub mod breadth {
                 start.is(rt::XmlName::new(Some(NS_BREADTH), "tag"))
             } {
                 let child = reader.expect_child()?;
-                return Ok(Self::Tag(reader.read_value()?));
+                return Ok(
+                    Self::Tag(
+                        rt::xml::decode_child(reader, &child, rt::xml::decode_value)?,
+                    ),
+                );
             }
             if {
                 let start = &first;
                 start.is(rt::XmlName::new(Some(NS_BREADTH), "flag"))
             } {
                 let child = reader.expect_child()?;
-                return Ok(Self::Flag(reader.read_value()?));
+                return Ok(
+                    Self::Flag(
+                        rt::xml::decode_child(reader, &child, rt::xml::decode_value)?,
+                    ),
+                );
             }
             Err(rt::xml::no_alternative(reader, "OrderChoice"))
         }
@@ -1027,28 +966,24 @@ pub mod breadth {
     impl rt::XmlDecode for OrderResponse {
         fn decode_xml(
             reader: &mut rt::XmlReader<'_>,
-            start: &rt::Start,
+            start: &rt::Start<'_>,
         ) -> Result<Self, rt::DecodeError> {
             for attribute in &start.attributes {
-                let attribute_name = rt::XmlName::new(
-                    attribute.namespace.as_deref(),
-                    &attribute.local,
-                );
                 rt::xml::undeclared_attribute(reader, start, attribute)?;
             }
             let mut slot_accepted: Option<bool> = None;
             while let Some(child) = reader.next_child()? {
-                if child.is(rt::XmlName::new(Some(NS_BREADTH), "accepted")) {
-                    let value = reader.read_value()?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_accepted,
-                        value,
-                        rt::XmlName::new(Some(NS_BREADTH), "accepted"),
-                    )?;
-                    continue;
+                match child.local {
+                    "accepted" if child.namespace() == Some(NS_BREADTH) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_accepted,
+                            rt::xml::decode_value,
+                        )?
+                    }
+                    _ => return Err(rt::xml::unexpected(reader, &child)),
                 }
-                return Err(rt::xml::unexpected(reader, &child));
             }
             Ok(Self {
                 accepted: rt::xml::require(
@@ -1077,7 +1012,7 @@ pub mod breadth {
         }
     }
     impl rt::XmlGroup for OrderSequence {
-        fn starts(start: &rt::Start) -> bool {
+        fn starts(start: &rt::Start<'_>) -> bool {
             start.is(rt::XmlName::new(Some(NS_BREADTH), "lineNo"))
         }
         fn decode_group(
@@ -1089,7 +1024,11 @@ pub mod breadth {
                     start.is(rt::XmlName::new(Some(NS_BREADTH), "lineNo"))
                 })?
             {
-                let value = reader.read_value()?;
+                let value = rt::xml::decode_child(
+                    reader,
+                    &child,
+                    rt::xml::decode_value,
+                )?;
                 slot_line_no = Some(value);
             }
             let mut slot_line_text: Option<String> = None;
@@ -1098,7 +1037,11 @@ pub mod breadth {
                     start.is(rt::XmlName::new(Some(NS_BREADTH), "lineText"))
                 })?
             {
-                let value = reader.read_value()?;
+                let value = rt::xml::decode_child(
+                    reader,
+                    &child,
+                    rt::xml::decode_value,
+                )?;
                 slot_line_text = Some(value);
             }
             Ok(Self {
@@ -1175,39 +1118,32 @@ pub mod breadth {
     impl rt::XmlDecode for Restricted {
         fn decode_xml(
             reader: &mut rt::XmlReader<'_>,
-            start: &rt::Start,
+            start: &rt::Start<'_>,
         ) -> Result<Self, rt::DecodeError> {
             let mut slot_version: Option<i32> = None;
             for attribute in &start.attributes {
-                let attribute_name = rt::XmlName::new(
-                    attribute.namespace.as_deref(),
-                    &attribute.local,
-                );
-                if rt::XmlName::new(None, "version") == attribute_name {
-                    slot_version = Some(
-                        rt::xml::decode_attribute(
-                            reader,
-                            attribute_name,
-                            &attribute.value,
-                        )?,
-                    );
-                    continue;
+                match attribute.local {
+                    "version" if attribute.namespace().is_none() => {
+                        slot_version = Some(
+                            rt::xml::decode_attribute(reader, attribute)?,
+                        );
+                    }
+                    _ => rt::xml::undeclared_attribute(reader, start, attribute)?,
                 }
-                rt::xml::undeclared_attribute(reader, start, attribute)?;
             }
             let mut slot_id: Option<String> = None;
             while let Some(child) = reader.next_child()? {
-                if child.is(rt::XmlName::new(Some(NS_BREADTH), "id")) {
-                    let value = reader.read_value()?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_id,
-                        value,
-                        rt::XmlName::new(Some(NS_BREADTH), "id"),
-                    )?;
-                    continue;
+                match child.local {
+                    "id" if child.namespace() == Some(NS_BREADTH) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_id,
+                            rt::xml::decode_value,
+                        )?
+                    }
+                    _ => return Err(rt::xml::unexpected(reader, &child)),
                 }
-                return Err(rt::xml::unexpected(reader, &child));
             }
             Ok(Self {
                 version: slot_version,
@@ -1234,7 +1170,7 @@ pub mod breadth {
         }
     }
     impl rt::XmlGroup for ShapeChoice {
-        fn starts(start: &rt::Start) -> bool {
+        fn starts(start: &rt::Start<'_>) -> bool {
             start.is(rt::XmlName::new(Some(NS_BREADTH), "circle"))
                 || start.is(rt::XmlName::new(Some(NS_BREADTH), "square"))
         }
@@ -1249,14 +1185,22 @@ pub mod breadth {
                 start.is(rt::XmlName::new(Some(NS_BREADTH), "circle"))
             } {
                 let child = reader.expect_child()?;
-                return Ok(Self::Circle(reader.read_value()?));
+                return Ok(
+                    Self::Circle(
+                        rt::xml::decode_child(reader, &child, rt::xml::decode_value)?,
+                    ),
+                );
             }
             if {
                 let start = &first;
                 start.is(rt::XmlName::new(Some(NS_BREADTH), "square"))
             } {
                 let child = reader.expect_child()?;
-                return Ok(Self::Square(reader.read_value()?));
+                return Ok(
+                    Self::Square(
+                        rt::xml::decode_child(reader, &child, rt::xml::decode_value)?,
+                    ),
+                );
             }
             Err(rt::xml::no_alternative(reader, "ShapeChoice"))
         }
@@ -1289,13 +1233,13 @@ pub mod breadth {
     #[derive(Debug, Clone, PartialEq)]
     pub enum Fault {}
     impl rt::FaultDetail for Fault {
-        fn accepts(start: &rt::Start) -> bool {
+        fn accepts(start: &rt::Start<'_>) -> bool {
             let _ = start;
             false
         }
         fn decode_detail(
             reader: &mut rt::XmlReader<'_>,
-            start: &rt::Start,
+            start: &rt::Start<'_>,
         ) -> Result<Self, rt::DecodeError> {
             Err(rt::xml::unexpected(reader, start))
         }

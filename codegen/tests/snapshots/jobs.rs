@@ -140,37 +140,23 @@ pub mod jobs {
     impl rt::XmlDecode for Job {
         fn decode_xml(
             reader: &mut rt::XmlReader<'_>,
-            start: &rt::Start,
+            start: &rt::Start<'_>,
         ) -> Result<Self, rt::DecodeError> {
             let mut slot_id: Option<String> = None;
             let mut slot_revision: Option<u32> = None;
             let mut slot_other_attributes = Vec::new();
             for attribute in &start.attributes {
-                let attribute_name = rt::XmlName::new(
-                    attribute.namespace.as_deref(),
-                    &attribute.local,
-                );
-                if rt::XmlName::new(None, "id") == attribute_name {
-                    slot_id = Some(
-                        rt::xml::decode_attribute(
-                            reader,
-                            attribute_name,
-                            &attribute.value,
-                        )?,
-                    );
-                    continue;
+                match attribute.local {
+                    "id" if attribute.namespace().is_none() => {
+                        slot_id = Some(rt::xml::decode_attribute(reader, attribute)?);
+                    }
+                    "revision" if attribute.namespace().is_none() => {
+                        slot_revision = Some(
+                            rt::xml::decode_attribute(reader, attribute)?,
+                        );
+                    }
+                    _ => slot_other_attributes.push(attribute.to_xml_attribute()),
                 }
-                if rt::XmlName::new(None, "revision") == attribute_name {
-                    slot_revision = Some(
-                        rt::xml::decode_attribute(
-                            reader,
-                            attribute_name,
-                            &attribute.value,
-                        )?,
-                    );
-                    continue;
-                }
-                slot_other_attributes.push(attribute.clone());
             }
             let slot_id = rt::xml::require_attribute(
                 reader,
@@ -187,82 +173,73 @@ pub mod jobs {
             let mut slot_type_: Option<String> = None;
             let mut slot_limits: Option<JobLimits> = None;
             while let Some(child) = reader.next_child()? {
-                if child.is(rt::XmlName::new(Some(NS_JOBS), "name")) {
-                    let value = reader.read_value()?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_name,
-                        value,
-                        rt::XmlName::new(Some(NS_JOBS), "name"),
-                    )?;
-                    continue;
+                match child.local {
+                    "name" if child.namespace() == Some(NS_JOBS) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_name,
+                            rt::xml::decode_value,
+                        )?
+                    }
+                    "state" if child.namespace() == Some(NS_JOBS) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_state,
+                            rt::xml::decode_value,
+                        )?
+                    }
+                    "priority" if child.namespace() == Some(NS_JOBS) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_priority,
+                            rt::xml::decode_value,
+                        )?
+                    }
+                    "weight" if child.namespace() == Some(NS_JOBS) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_weight,
+                            rt::xml::decode_value,
+                        )?
+                    }
+                    "tag" if child.namespace() == Some(NS_JOBS) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_tag,
+                            rt::xml::decode_value,
+                        )?
+                    }
+                    "parent" if child.namespace() == Some(NS_JOBS) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_parent,
+                            rt::XmlDecode::decode_xml,
+                        )?
+                    }
+                    "type" if child.namespace() == Some(NS_JOBS) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_type_,
+                            rt::xml::decode_value,
+                        )?
+                    }
+                    "limits" if child.namespace() == Some(NS_JOBS) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_limits,
+                            rt::XmlDecode::decode_xml,
+                        )?
+                    }
+                    _ => return Err(rt::xml::unexpected(reader, &child)),
                 }
-                if child.is(rt::XmlName::new(Some(NS_JOBS), "state")) {
-                    let value = reader.read_value()?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_state,
-                        value,
-                        rt::XmlName::new(Some(NS_JOBS), "state"),
-                    )?;
-                    continue;
-                }
-                if child.is(rt::XmlName::new(Some(NS_JOBS), "priority")) {
-                    let value = reader.read_value()?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_priority,
-                        value,
-                        rt::XmlName::new(Some(NS_JOBS), "priority"),
-                    )?;
-                    continue;
-                }
-                if child.is(rt::XmlName::new(Some(NS_JOBS), "weight")) {
-                    let value = reader.read_value()?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_weight,
-                        value,
-                        rt::XmlName::new(Some(NS_JOBS), "weight"),
-                    )?;
-                    continue;
-                }
-                if child.is(rt::XmlName::new(Some(NS_JOBS), "tag")) {
-                    let value = reader.read_value()?;
-                    slot_tag.push(value);
-                    continue;
-                }
-                if child.is(rt::XmlName::new(Some(NS_JOBS), "parent")) {
-                    let value = Box::new(rt::XmlDecode::decode_xml(reader, &child)?);
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_parent,
-                        value,
-                        rt::XmlName::new(Some(NS_JOBS), "parent"),
-                    )?;
-                    continue;
-                }
-                if child.is(rt::XmlName::new(Some(NS_JOBS), "type")) {
-                    let value = reader.read_value()?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_type_,
-                        value,
-                        rt::XmlName::new(Some(NS_JOBS), "type"),
-                    )?;
-                    continue;
-                }
-                if child.is(rt::XmlName::new(Some(NS_JOBS), "limits")) {
-                    let value = rt::XmlDecode::decode_xml(reader, &child)?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_limits,
-                        value,
-                        rt::XmlName::new(Some(NS_JOBS), "limits"),
-                    )?;
-                    continue;
-                }
-                return Err(rt::xml::unexpected(reader, &child));
             }
             Ok(Self {
                 id: slot_id,
@@ -329,39 +306,33 @@ pub mod jobs {
     impl rt::XmlDecode for JobFault {
         fn decode_xml(
             reader: &mut rt::XmlReader<'_>,
-            start: &rt::Start,
+            start: &rt::Start<'_>,
         ) -> Result<Self, rt::DecodeError> {
             for attribute in &start.attributes {
-                let attribute_name = rt::XmlName::new(
-                    attribute.namespace.as_deref(),
-                    &attribute.local,
-                );
                 rt::xml::undeclared_attribute(reader, start, attribute)?;
             }
             let mut slot_code: Option<i32> = None;
             let mut slot_reason: Option<String> = None;
             while let Some(child) = reader.next_child()? {
-                if child.is(rt::XmlName::new(Some(NS_JOBS), "code")) {
-                    let value = reader.read_value()?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_code,
-                        value,
-                        rt::XmlName::new(Some(NS_JOBS), "code"),
-                    )?;
-                    continue;
+                match child.local {
+                    "code" if child.namespace() == Some(NS_JOBS) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_code,
+                            rt::xml::decode_value,
+                        )?
+                    }
+                    "reason" if child.namespace() == Some(NS_JOBS) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_reason,
+                            rt::xml::decode_value,
+                        )?
+                    }
+                    _ => return Err(rt::xml::unexpected(reader, &child)),
                 }
-                if child.is(rt::XmlName::new(Some(NS_JOBS), "reason")) {
-                    let value = reader.read_value()?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_reason,
-                        value,
-                        rt::XmlName::new(Some(NS_JOBS), "reason"),
-                    )?;
-                    continue;
-                }
-                return Err(rt::xml::unexpected(reader, &child));
             }
             Ok(Self {
                 code: rt::xml::require(
@@ -420,39 +391,33 @@ pub mod jobs {
     impl rt::XmlDecode for JobLimits {
         fn decode_xml(
             reader: &mut rt::XmlReader<'_>,
-            start: &rt::Start,
+            start: &rt::Start<'_>,
         ) -> Result<Self, rt::DecodeError> {
             for attribute in &start.attributes {
-                let attribute_name = rt::XmlName::new(
-                    attribute.namespace.as_deref(),
-                    &attribute.local,
-                );
                 rt::xml::undeclared_attribute(reader, start, attribute)?;
             }
             let mut slot_max_seconds: Option<i64> = None;
             let mut slot_retry: Option<bool> = None;
             while let Some(child) = reader.next_child()? {
-                if child.is(rt::XmlName::new(Some(NS_JOBS), "maxSeconds")) {
-                    let value = reader.read_value()?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_max_seconds,
-                        value,
-                        rt::XmlName::new(Some(NS_JOBS), "maxSeconds"),
-                    )?;
-                    continue;
+                match child.local {
+                    "maxSeconds" if child.namespace() == Some(NS_JOBS) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_max_seconds,
+                            rt::xml::decode_value,
+                        )?
+                    }
+                    "retry" if child.namespace() == Some(NS_JOBS) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_retry,
+                            rt::xml::decode_value,
+                        )?
+                    }
+                    _ => return Err(rt::xml::unexpected(reader, &child)),
                 }
-                if child.is(rt::XmlName::new(Some(NS_JOBS), "retry")) {
-                    let value = reader.read_value()?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_retry,
-                        value,
-                        rt::XmlName::new(Some(NS_JOBS), "retry"),
-                    )?;
-                    continue;
-                }
-                return Err(rt::xml::unexpected(reader, &child));
             }
             Ok(Self {
                 max_seconds: rt::xml::require(
@@ -524,13 +489,9 @@ pub mod jobs {
     impl rt::XmlDecode for ListJobs {
         fn decode_xml(
             reader: &mut rt::XmlReader<'_>,
-            start: &rt::Start,
+            start: &rt::Start<'_>,
         ) -> Result<Self, rt::DecodeError> {
             for attribute in &start.attributes {
-                let attribute_name = rt::XmlName::new(
-                    attribute.namespace.as_deref(),
-                    &attribute.local,
-                );
                 rt::xml::undeclared_attribute(reader, start, attribute)?;
             }
             if let Some(child) = reader.next_child()? {
@@ -571,23 +532,24 @@ pub mod jobs {
     impl rt::XmlDecode for ListJobsResponse {
         fn decode_xml(
             reader: &mut rt::XmlReader<'_>,
-            start: &rt::Start,
+            start: &rt::Start<'_>,
         ) -> Result<Self, rt::DecodeError> {
             for attribute in &start.attributes {
-                let attribute_name = rt::XmlName::new(
-                    attribute.namespace.as_deref(),
-                    &attribute.local,
-                );
                 rt::xml::undeclared_attribute(reader, start, attribute)?;
             }
             let mut slot_job: Vec<Job> = Vec::new();
             while let Some(child) = reader.next_child()? {
-                if child.is(rt::XmlName::new(Some(NS_JOBS), "job")) {
-                    let value = rt::XmlDecode::decode_xml(reader, &child)?;
-                    slot_job.push(value);
-                    continue;
+                match child.local {
+                    "job" if child.namespace() == Some(NS_JOBS) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_job,
+                            rt::XmlDecode::decode_xml,
+                        )?
+                    }
+                    _ => return Err(rt::xml::unexpected(reader, &child)),
                 }
-                return Err(rt::xml::unexpected(reader, &child));
             }
             Ok(Self { job: slot_job })
         }
@@ -632,28 +594,24 @@ pub mod jobs {
     impl rt::XmlDecode for Session {
         fn decode_xml(
             reader: &mut rt::XmlReader<'_>,
-            start: &rt::Start,
+            start: &rt::Start<'_>,
         ) -> Result<Self, rt::DecodeError> {
             for attribute in &start.attributes {
-                let attribute_name = rt::XmlName::new(
-                    attribute.namespace.as_deref(),
-                    &attribute.local,
-                );
                 rt::xml::undeclared_attribute(reader, start, attribute)?;
             }
             let mut slot_token: Option<String> = None;
             while let Some(child) = reader.next_child()? {
-                if child.is(rt::XmlName::new(Some(NS_JOBS), "token")) {
-                    let value = reader.read_value()?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_token,
-                        value,
-                        rt::XmlName::new(Some(NS_JOBS), "token"),
-                    )?;
-                    continue;
+                match child.local {
+                    "token" if child.namespace() == Some(NS_JOBS) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_token,
+                            rt::xml::decode_value,
+                        )?
+                    }
+                    _ => return Err(rt::xml::unexpected(reader, &child)),
                 }
-                return Err(rt::xml::unexpected(reader, &child));
             }
             Ok(Self {
                 token: rt::xml::require(
@@ -698,28 +656,24 @@ pub mod jobs {
     impl rt::XmlDecode for SubmitJob {
         fn decode_xml(
             reader: &mut rt::XmlReader<'_>,
-            start: &rt::Start,
+            start: &rt::Start<'_>,
         ) -> Result<Self, rt::DecodeError> {
             for attribute in &start.attributes {
-                let attribute_name = rt::XmlName::new(
-                    attribute.namespace.as_deref(),
-                    &attribute.local,
-                );
                 rt::xml::undeclared_attribute(reader, start, attribute)?;
             }
             let mut slot_job: Option<Job> = None;
             while let Some(child) = reader.next_child()? {
-                if child.is(rt::XmlName::new(Some(NS_JOBS), "job")) {
-                    let value = rt::XmlDecode::decode_xml(reader, &child)?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_job,
-                        value,
-                        rt::XmlName::new(Some(NS_JOBS), "job"),
-                    )?;
-                    continue;
+                match child.local {
+                    "job" if child.namespace() == Some(NS_JOBS) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_job,
+                            rt::XmlDecode::decode_xml,
+                        )?
+                    }
+                    _ => return Err(rt::xml::unexpected(reader, &child)),
                 }
-                return Err(rt::xml::unexpected(reader, &child));
             }
             Ok(Self {
                 job: rt::xml::require(
@@ -764,28 +718,24 @@ pub mod jobs {
     impl rt::XmlDecode for SubmitJobResponse {
         fn decode_xml(
             reader: &mut rt::XmlReader<'_>,
-            start: &rt::Start,
+            start: &rt::Start<'_>,
         ) -> Result<Self, rt::DecodeError> {
             for attribute in &start.attributes {
-                let attribute_name = rt::XmlName::new(
-                    attribute.namespace.as_deref(),
-                    &attribute.local,
-                );
                 rt::xml::undeclared_attribute(reader, start, attribute)?;
             }
             let mut slot_job_handle: Option<String> = None;
             while let Some(child) = reader.next_child()? {
-                if child.is(rt::XmlName::new(Some(NS_JOBS), "jobHandle")) {
-                    let value = reader.read_value()?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_job_handle,
-                        value,
-                        rt::XmlName::new(Some(NS_JOBS), "jobHandle"),
-                    )?;
-                    continue;
+                match child.local {
+                    "jobHandle" if child.namespace() == Some(NS_JOBS) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_job_handle,
+                            rt::xml::decode_value,
+                        )?
+                    }
+                    _ => return Err(rt::xml::unexpected(reader, &child)),
                 }
-                return Err(rt::xml::unexpected(reader, &child));
             }
             Ok(Self {
                 job_handle: rt::xml::require(
@@ -804,12 +754,12 @@ pub mod jobs {
         JobFault(JobFault),
     }
     impl rt::FaultDetail for Fault {
-        fn accepts(start: &rt::Start) -> bool {
+        fn accepts(start: &rt::Start<'_>) -> bool {
             start.is(rt::XmlName::new(Some(NS_JOBS), "jobFault"))
         }
         fn decode_detail(
             reader: &mut rt::XmlReader<'_>,
-            start: &rt::Start,
+            start: &rt::Start<'_>,
         ) -> Result<Self, rt::DecodeError> {
             if start.is(rt::XmlName::new(Some(NS_JOBS), "jobFault")) {
                 return Ok(Self::JobFault(rt::XmlDecode::decode_xml(reader, start)?));

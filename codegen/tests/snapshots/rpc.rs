@@ -52,39 +52,33 @@ pub mod rpc {
     impl rt::XmlDecode for AddRequest {
         fn decode_xml(
             reader: &mut rt::XmlReader<'_>,
-            start: &rt::Start,
+            start: &rt::Start<'_>,
         ) -> Result<Self, rt::DecodeError> {
             for attribute in &start.attributes {
-                let attribute_name = rt::XmlName::new(
-                    attribute.namespace.as_deref(),
-                    &attribute.local,
-                );
                 rt::xml::undeclared_attribute(reader, start, attribute)?;
             }
             let mut slot_pair: Option<Pair> = None;
             let mut slot_scale: Option<f64> = None;
             while let Some(child) = reader.next_child()? {
-                if child.is(rt::XmlName::new(None, "pair")) {
-                    let value = rt::XmlDecode::decode_xml(reader, &child)?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_pair,
-                        value,
-                        rt::XmlName::new(None, "pair"),
-                    )?;
-                    continue;
+                match child.local {
+                    "pair" if child.namespace().is_none() => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_pair,
+                            rt::XmlDecode::decode_xml,
+                        )?
+                    }
+                    "scale" if child.namespace().is_none() => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_scale,
+                            rt::xml::decode_value,
+                        )?
+                    }
+                    _ => return Err(rt::xml::unexpected(reader, &child)),
                 }
-                if child.is(rt::XmlName::new(None, "scale")) {
-                    let value = reader.read_value()?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_scale,
-                        value,
-                        rt::XmlName::new(None, "scale"),
-                    )?;
-                    continue;
-                }
-                return Err(rt::xml::unexpected(reader, &child));
             }
             Ok(Self {
                 pair: rt::xml::require(
@@ -131,28 +125,24 @@ pub mod rpc {
     impl rt::XmlDecode for AddResponse {
         fn decode_xml(
             reader: &mut rt::XmlReader<'_>,
-            start: &rt::Start,
+            start: &rt::Start<'_>,
         ) -> Result<Self, rt::DecodeError> {
             for attribute in &start.attributes {
-                let attribute_name = rt::XmlName::new(
-                    attribute.namespace.as_deref(),
-                    &attribute.local,
-                );
                 rt::xml::undeclared_attribute(reader, start, attribute)?;
             }
             let mut slot_sum: Option<i64> = None;
             while let Some(child) = reader.next_child()? {
-                if child.is(rt::XmlName::new(None, "sum")) {
-                    let value = reader.read_value()?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_sum,
-                        value,
-                        rt::XmlName::new(None, "sum"),
-                    )?;
-                    continue;
+                match child.local {
+                    "sum" if child.namespace().is_none() => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_sum,
+                            rt::xml::decode_value,
+                        )?
+                    }
+                    _ => return Err(rt::xml::unexpected(reader, &child)),
                 }
-                return Err(rt::xml::unexpected(reader, &child));
             }
             Ok(Self {
                 sum: rt::xml::require(
@@ -215,29 +205,31 @@ pub mod rpc {
     impl rt::XmlDecode for IntArray {
         fn decode_xml(
             reader: &mut rt::XmlReader<'_>,
-            start: &rt::Start,
+            start: &rt::Start<'_>,
         ) -> Result<Self, rt::DecodeError> {
             let mut slot_other_attributes = Vec::new();
             for attribute in &start.attributes {
-                let attribute_name = rt::XmlName::new(
-                    attribute.namespace.as_deref(),
-                    &attribute.local,
-                );
-                slot_other_attributes.push(attribute.clone());
+                match attribute.local {
+                    _ => slot_other_attributes.push(attribute.to_xml_attribute()),
+                }
             }
             let mut slot_item: Vec<rt::Nillable<i32>> = Vec::new();
             while let Some(child) = reader.next_child()? {
-                if child.is(rt::XmlName::new(None, "item")) {
-                    let value = if rt::xml::is_nil(&child) {
-                        rt::xml::decode_nil(reader)?;
-                        rt::Nillable::Nil
-                    } else {
-                        rt::Nillable::Value(reader.read_value()?)
-                    };
-                    slot_item.push(value);
-                    continue;
+                match child.local {
+                    "item" if child.namespace().is_none() => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_item,
+                            |reader, child| rt::xml::nillable(
+                                reader,
+                                child,
+                                rt::xml::decode_value,
+                            ),
+                        )?
+                    }
+                    _ => return Err(rt::xml::unexpected(reader, &child)),
                 }
-                return Err(rt::xml::unexpected(reader, &child));
             }
             Ok(Self {
                 item: slot_item,
@@ -277,39 +269,33 @@ pub mod rpc {
     impl rt::XmlDecode for Pair {
         fn decode_xml(
             reader: &mut rt::XmlReader<'_>,
-            start: &rt::Start,
+            start: &rt::Start<'_>,
         ) -> Result<Self, rt::DecodeError> {
             for attribute in &start.attributes {
-                let attribute_name = rt::XmlName::new(
-                    attribute.namespace.as_deref(),
-                    &attribute.local,
-                );
                 rt::xml::undeclared_attribute(reader, start, attribute)?;
             }
             let mut slot_a: Option<i32> = None;
             let mut slot_b: Option<i32> = None;
             while let Some(child) = reader.next_child()? {
-                if child.is(rt::XmlName::new(None, "a")) {
-                    let value = reader.read_value()?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_a,
-                        value,
-                        rt::XmlName::new(None, "a"),
-                    )?;
-                    continue;
+                match child.local {
+                    "a" if child.namespace().is_none() => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_a,
+                            rt::xml::decode_value,
+                        )?
+                    }
+                    "b" if child.namespace().is_none() => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_b,
+                            rt::xml::decode_value,
+                        )?
+                    }
+                    _ => return Err(rt::xml::unexpected(reader, &child)),
                 }
-                if child.is(rt::XmlName::new(None, "b")) {
-                    let value = reader.read_value()?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_b,
-                        value,
-                        rt::XmlName::new(None, "b"),
-                    )?;
-                    continue;
-                }
-                return Err(rt::xml::unexpected(reader, &child));
             }
             Ok(Self {
                 a: rt::xml::require(
@@ -355,28 +341,24 @@ pub mod rpc {
     impl rt::XmlDecode for TotalRequest {
         fn decode_xml(
             reader: &mut rt::XmlReader<'_>,
-            start: &rt::Start,
+            start: &rt::Start<'_>,
         ) -> Result<Self, rt::DecodeError> {
             for attribute in &start.attributes {
-                let attribute_name = rt::XmlName::new(
-                    attribute.namespace.as_deref(),
-                    &attribute.local,
-                );
                 rt::xml::undeclared_attribute(reader, start, attribute)?;
             }
             let mut slot_values: Option<IntArray> = None;
             while let Some(child) = reader.next_child()? {
-                if child.is(rt::XmlName::new(None, "values")) {
-                    let value = rt::XmlDecode::decode_xml(reader, &child)?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_values,
-                        value,
-                        rt::XmlName::new(None, "values"),
-                    )?;
-                    continue;
+                match child.local {
+                    "values" if child.namespace().is_none() => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_values,
+                            rt::XmlDecode::decode_xml,
+                        )?
+                    }
+                    _ => return Err(rt::xml::unexpected(reader, &child)),
                 }
-                return Err(rt::xml::unexpected(reader, &child));
             }
             Ok(Self {
                 values: rt::xml::require(
@@ -417,28 +399,24 @@ pub mod rpc {
     impl rt::XmlDecode for TotalResponse {
         fn decode_xml(
             reader: &mut rt::XmlReader<'_>,
-            start: &rt::Start,
+            start: &rt::Start<'_>,
         ) -> Result<Self, rt::DecodeError> {
             for attribute in &start.attributes {
-                let attribute_name = rt::XmlName::new(
-                    attribute.namespace.as_deref(),
-                    &attribute.local,
-                );
                 rt::xml::undeclared_attribute(reader, start, attribute)?;
             }
             let mut slot_total: Option<i64> = None;
             while let Some(child) = reader.next_child()? {
-                if child.is(rt::XmlName::new(None, "total")) {
-                    let value = reader.read_value()?;
-                    rt::xml::set_once(
-                        reader,
-                        &mut slot_total,
-                        value,
-                        rt::XmlName::new(None, "total"),
-                    )?;
-                    continue;
+                match child.local {
+                    "total" if child.namespace().is_none() => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_total,
+                            rt::xml::decode_value,
+                        )?
+                    }
+                    _ => return Err(rt::xml::unexpected(reader, &child)),
                 }
-                return Err(rt::xml::unexpected(reader, &child));
             }
             Ok(Self {
                 total: rt::xml::require(
@@ -454,13 +432,13 @@ pub mod rpc {
     #[derive(Debug, Clone, PartialEq)]
     pub enum Fault {}
     impl rt::FaultDetail for Fault {
-        fn accepts(start: &rt::Start) -> bool {
+        fn accepts(start: &rt::Start<'_>) -> bool {
             let _ = start;
             false
         }
         fn decode_detail(
             reader: &mut rt::XmlReader<'_>,
-            start: &rt::Start,
+            start: &rt::Start<'_>,
         ) -> Result<Self, rt::DecodeError> {
             Err(rt::xml::unexpected(reader, start))
         }

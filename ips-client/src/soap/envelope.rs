@@ -293,6 +293,11 @@ fn read_reply<B, F: FaultDetail>(
     Ok(reply)
 }
 
+/// An element's name as (namespace, local name), owned.
+fn owned_name(start: &Start<'_>) -> (Option<String>, String) {
+    (start.namespace().map(str::to_owned), start.local.to_owned())
+}
+
 fn envelope_name(version: SoapVersion, local: &str) -> XmlName<'_> {
     XmlName::new(Some(version.envelope_namespace()), local)
 }
@@ -387,7 +392,7 @@ fn read_fault<F: FaultDetail>(
             // SOAP 1.1 fault children are unqualified; some toolkits qualify
             // them with the envelope namespace, which is accepted too.
             SoapVersion::Soap11 if child.namespace.as_deref().is_none_or(|n| n == ns) => {
-                match child.local.as_str() {
+                match child.local {
                     "faultcode" => fault.code = reader.read_text()?.trim().to_owned(),
                     "faultstring" => fault.reason = reader.read_text()?.trim().to_owned(),
                     "faultactor" => fault.actor = Some(reader.read_text()?.trim().to_owned()),
@@ -395,16 +400,14 @@ fn read_fault<F: FaultDetail>(
                     _ => reader.skip_element()?,
                 }
             }
-            SoapVersion::Soap12 if child.namespace.as_deref() == Some(ns) => {
-                match child.local.as_str() {
-                    "Code" => read_code(reader, ns, &mut fault, true)?,
-                    "Reason" => read_reason(reader, ns, &mut fault)?,
-                    "Node" => fault.node = Some(reader.read_text()?.trim().to_owned()),
-                    "Role" => fault.actor = Some(reader.read_text()?.trim().to_owned()),
-                    "Detail" => read_detail(reader, &mut fault, &mut typed)?,
-                    _ => reader.skip_element()?,
-                }
-            }
+            SoapVersion::Soap12 if child.namespace.as_deref() == Some(ns) => match child.local {
+                "Code" => read_code(reader, ns, &mut fault, true)?,
+                "Reason" => read_reason(reader, ns, &mut fault)?,
+                "Node" => fault.node = Some(reader.read_text()?.trim().to_owned()),
+                "Role" => fault.actor = Some(reader.read_text()?.trim().to_owned()),
+                "Detail" => read_detail(reader, &mut fault, &mut typed)?,
+                _ => reader.skip_element()?,
+            },
             _ => reader.skip_element()?,
         }
     }
@@ -423,7 +426,7 @@ fn read_code(
             reader.skip_element()?;
             continue;
         }
-        match child.local.as_str() {
+        match child.local {
             "Value" => {
                 let value = reader.read_text()?.trim().to_owned();
                 if top {
@@ -498,7 +501,7 @@ impl<'a> RequestEnvelope<'a> {
     pub fn parse(document: &'a [u8], limits: &Limits) -> Result<Self, DecodeError> {
         let mut headers = Vec::new();
         let (mut reader, version) = open_envelope(document, limits, None, |reader, block| {
-            headers.push((block.namespace, block.local));
+            headers.push(owned_name(&block));
             reader.skip_element()
         })?;
         let body = match reader.next_child()? {
@@ -507,7 +510,7 @@ impl<'a> RequestEnvelope<'a> {
                 while reader.next_child()?.is_some() {
                     reader.skip_element()?;
                 }
-                Some((first.namespace, first.local))
+                Some(owned_name(&first))
             }
             None => None,
         };

@@ -31,7 +31,7 @@ pub use values::{
     Integer, QName, Time,
 };
 pub use xml::{
-    AnyContent, DecodeError, DecodeErrorKind, EncodeError, Limits, List, Nillable, Node,
+    AnyContent, Attribute, DecodeError, DecodeErrorKind, EncodeError, Limits, List, Nillable, Node,
     RawElement, Start, Wildcard, XmlDecode, XmlEncode, XmlGroup, XmlName, XmlReader, XmlValue,
     XmlWriter,
 };

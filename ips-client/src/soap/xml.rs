@@ -3,13 +3,17 @@
 //! Generated code never sees quick-xml: it asks an [`XmlReader`] for the next
 //! child element or for text, and tells an [`XmlWriter`] to open, fill and
 //! close elements. Both track the element path so errors can say where.
+//!
+//! The reader works on a complete document in memory and hands out names
+//! and text borrowed from it: reading an element allocates nothing unless
+//! its text had escapes or it has attributes.
 
 use std::borrow::Cow;
 use std::fmt;
 
-use quick_xml::events::Event;
-use quick_xml::name::ResolveResult;
-use quick_xml::NsReader;
+use quick_xml::events::attributes::Attributes;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
 
 /// The namespace of the reserved `xml` prefix (`xml:lang`, `xml:space`).
 pub const XML_NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
@@ -107,7 +111,8 @@ impl fmt::Display for XmlName<'_> {
     }
 }
 
-/// An attribute as read, with its namespace resolved.
+/// An attribute kept as received (`xs:anyAttribute`, `xs:anyType`), with
+/// its namespace resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct XmlAttribute {
     pub namespace: Option<String>,
@@ -115,73 +120,143 @@ pub struct XmlAttribute {
     pub value: String,
 }
 
-/// An element start tag as read, with its namespace resolved.
+/// An attribute as read: borrowed from the document, with its namespace
+/// resolved and its value unescaped.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Start {
-    pub namespace: Option<String>,
-    pub local: String,
-    /// Attributes other than namespace declarations.
-    pub attributes: Vec<XmlAttribute>,
+pub struct Attribute<'a> {
+    pub namespace: Option<Cow<'a, str>>,
+    pub local: &'a str,
+    pub value: Cow<'a, str>,
 }
 
-impl Start {
+impl Attribute<'_> {
+    /// The attribute's namespace, if it has one.
+    pub fn namespace(&self) -> Option<&str> {
+        self.namespace.as_deref()
+    }
+
+    /// The attribute's wire name.
+    pub fn name(&self) -> XmlName<'_> {
+        XmlName::new(self.namespace(), self.local)
+    }
+
+    /// A copy that owns its strings, to keep.
+    pub fn to_xml_attribute(&self) -> XmlAttribute {
+        XmlAttribute {
+            namespace: self.namespace().map(str::to_owned),
+            local: self.local.to_owned(),
+            value: self.value.clone().into_owned(),
+        }
+    }
+}
+
+/// An element start tag as read: its name borrowed from the document, its
+/// namespace resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Start<'a> {
+    /// Borrowed from the namespace declaration (owned only when that
+    /// declaration had escapes).
+    pub namespace: Option<Cow<'a, str>>,
+    pub local: &'a str,
+    /// Attributes other than namespace declarations.
+    pub attributes: Vec<Attribute<'a>>,
+}
+
+impl Start<'_> {
+    /// The element's namespace, if it has one.
+    pub fn namespace(&self) -> Option<&str> {
+        self.namespace.as_deref()
+    }
+
+    /// The element's wire name.
+    pub fn name(&self) -> XmlName<'_> {
+        XmlName::new(self.namespace(), self.local)
+    }
+
     /// True when this element has the given wire name.
     pub fn is(&self, name: XmlName<'_>) -> bool {
-        self.local == name.local && self.namespace.as_deref() == name.namespace
+        self.local == name.local && self.namespace() == name.namespace
     }
 
     /// The name in `{namespace}local` form, for messages.
     pub fn display_name(&self) -> String {
-        XmlName::new(self.namespace.as_deref(), &self.local).to_string()
+        self.name().to_string()
     }
 
     /// The value of an attribute, if present.
     pub fn attribute(&self, name: XmlName<'_>) -> Option<&str> {
         self.attributes
             .iter()
-            .find(|a| a.local == name.local && a.namespace.as_deref() == name.namespace)
-            .map(|a| a.value.as_str())
+            .find(|a| a.local == name.local && a.namespace() == name.namespace)
+            .map(|a| &*a.value)
     }
 }
 
 /// One item of element content, from [`XmlReader::next_content`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Content {
+pub enum Content<'a> {
     /// A child element's start tag; the element is now open.
-    Element(Start),
+    Element(Start<'a>),
     /// Non-blank text (unescaped), as received.
     Text(String),
 }
 
 /// Pull reader over a complete, size-bounded document.
+///
+/// Names and text are borrowed from the document wherever they can be, and
+/// namespaces are resolved here (over quick-xml's plain `Reader`), in the
+/// same pass that reads the attributes.
 pub struct XmlReader<'a> {
-    inner: NsReader<&'a [u8]>,
+    inner: Reader<&'a [u8]>,
+    document: &'a [u8],
+    /// The document's longest valid UTF-8 prefix (normally all of it): text
+    /// inside it needs no further validation.
+    utf8: &'a str,
+    /// The whole document is valid UTF-8 and holds no raw character XML 1.0
+    /// forbids, so only text that had character references is checked.
+    raw_chars_checked: bool,
     /// Local names of the open elements, for error paths.
-    path: ElementPath,
+    path: ElementPath<'a>,
+    /// Namespace declarations in scope.
+    namespaces: Namespaces<'a>,
     max_depth: usize,
     /// A child looked at ([`peek_child`](Self::peek_child)) or handed back
     /// ([`push_back`](Self::push_back)) but not taken yet.
-    pending: Option<Pending>,
+    pending: Option<Pending<'a>>,
 }
 
 /// What [`XmlReader::peek_child`] saw.
-enum Pending {
+enum Pending<'a> {
     /// A child element, already opened (it is on the path).
-    Start(Start),
+    Start(Start<'a>),
     /// The end of the current element (not yet taken off the path).
     End,
 }
 
 impl<'a> XmlReader<'a> {
     pub fn new(document: &'a [u8], limits: &Limits) -> Self {
-        let mut inner = NsReader::from_reader(document);
+        let mut inner = Reader::from_reader(document);
         let config = inner.config_mut();
         config.expand_empty_elements = true;
         config.check_end_names = true;
         config.trim_text(false);
+        // One pass over the document here spares a check of every name and
+        // text later; past an invalid byte, pieces are checked one by one,
+        // so the error names the element that holds it.
+        let (utf8, whole) = match std::str::from_utf8(document) {
+            Ok(text) => (text, true),
+            Err(e) => (
+                std::str::from_utf8(&document[..e.valid_up_to()]).unwrap_or_default(),
+                false,
+            ),
+        };
         XmlReader {
             inner,
+            document,
+            utf8,
+            raw_chars_checked: whole && find_invalid_char(utf8).is_ok(),
             path: ElementPath::default(),
+            namespaces: Namespaces::default(),
             max_depth: limits.max_depth,
             pending: None,
         }
@@ -201,6 +276,17 @@ impl<'a> XmlReader<'a> {
         self.path.len()
     }
 
+    /// The namespace `prefix` is bound to at the current element (`""` for
+    /// the default namespace), for values that are qualified names, such
+    /// as `xsi:type`; `None` when it is not bound.
+    pub fn resolve_prefix(&self, prefix: &str) -> Option<&str> {
+        match prefix {
+            "xml" => Some(XML_NAMESPACE),
+            "xmlns" => Some(XMLNS_NAMESPACE),
+            _ => self.namespaces.lookup(prefix).and_then(Option::as_deref),
+        }
+    }
+
     fn syntax(&self, err: impl fmt::Display) -> DecodeError {
         self.error(DecodeErrorKind::Syntax(err.to_string()))
     }
@@ -209,14 +295,6 @@ impl<'a> XmlReader<'a> {
     /// through in character references (`&#0;`) and raw bytes: a value
     /// holding one could not be written back as XML.
     fn check_xml_chars(&self, text: &str) -> Result<(), DecodeError> {
-        // Every such character is an ASCII control or U+FFFE/U+FFFF, so a
-        // byte scan finds them; `find_invalid_char` names the exact one.
-        let suspect = text
-            .bytes()
-            .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF);
-        if !suspect {
-            return Ok(());
-        }
         find_invalid_char(text).map_err(|code| {
             self.syntax(format_args!(
                 "character U+{code:04X} is not allowed in XML 1.0"
@@ -224,34 +302,92 @@ impl<'a> XmlReader<'a> {
         })
     }
 
-    fn open(&mut self, event: &quick_xml::events::BytesStart<'_>) -> Result<Start, DecodeError> {
+    /// `bytes`, a piece of the document, as text.
+    fn str_of(&self, bytes: &'a [u8]) -> Result<&'a str, DecodeError> {
+        if let Some(text) =
+            offset_in(self.document, bytes).and_then(|at| self.utf8.get(at..at + bytes.len()))
+        {
+            return Ok(text);
+        }
+        std::str::from_utf8(bytes).map_err(|e| self.syntax(e))
+    }
+
+    /// Unescapes text or an attribute value and checks its characters.
+    fn unescape<'t>(&self, raw: &'t str) -> Result<Cow<'t, str>, DecodeError> {
+        let text = if raw.as_bytes().contains(&b'&') {
+            quick_xml::escape::unescape(raw).map_err(|e| self.syntax(e))?
+        } else {
+            Cow::Borrowed(raw)
+        };
+        if !self.raw_chars_checked || matches!(text, Cow::Owned(_)) {
+            self.check_xml_chars(&text)?;
+        }
+        Ok(text)
+    }
+
+    /// The content of a text event, unescaped and checked.
+    fn text(&self, raw: Cow<'a, [u8]>) -> Result<Cow<'a, str>, DecodeError> {
+        match raw {
+            Cow::Borrowed(bytes) => self.unescape(self.str_of(bytes)?),
+            Cow::Owned(bytes) => {
+                let raw = String::from_utf8(bytes).map_err(|e| self.syntax(e))?;
+                Ok(Cow::Owned(self.unescape(&raw)?.into_owned()))
+            }
+        }
+    }
+
+    /// The content of a CDATA section, checked.
+    fn cdata(&self, raw: Cow<'a, [u8]>) -> Result<Cow<'a, str>, DecodeError> {
+        let text = match raw {
+            Cow::Borrowed(bytes) => Cow::Borrowed(self.str_of(bytes)?),
+            Cow::Owned(bytes) => Cow::Owned(String::from_utf8(bytes).map_err(|e| self.syntax(e))?),
+        };
+        if !self.raw_chars_checked {
+            self.check_xml_chars(&text)?;
+        }
+        Ok(text)
+    }
+
+    fn open(&mut self, event: &BytesStart<'_>) -> Result<Start<'a>, DecodeError> {
         if self.path.len() >= self.max_depth {
             return Err(self.error(DecodeErrorKind::TooDeep(self.max_depth)));
         }
-        let (resolved, local) = self.inner.resolve_element(event.name());
-        let namespace = self.namespace_of(resolved, event.name().as_ref())?;
-        let local = String::from_utf8(local.as_ref().to_vec()).map_err(|e| self.syntax(e))?;
+        // The event borrows from the document, but quick-xml's type does not
+        // say so: find the tag in the document to keep borrowing from it.
+        let tag = offset_in(self.document, event)
+            .and_then(|at| self.document.get(at..at + event.len()))
+            .ok_or_else(|| self.syntax("start tag not found in the document"))?;
+        let tag = self.str_of(tag)?;
+        let name_len = event.name().as_ref().len();
+        let qname = tag
+            .get(..name_len)
+            .ok_or_else(|| self.syntax("element name is not valid UTF-8"))?;
+        let bindings = self.namespaces.len();
         let mut attributes = Vec::new();
-        for attr in event.attributes() {
-            let attr = attr.map_err(|e| self.syntax(e))?;
-            let key = attr.key;
-            if key.as_namespace_binding().is_some() {
-                continue;
-            }
-            let (resolved, attr_local) = self.inner.resolve_attribute(key);
-            let namespace = self.namespace_of(resolved, key.as_ref())?;
-            let value = attr
-                .decode_and_unescape_value(self.inner.decoder())
-                .map_err(|e| self.syntax(e))?
-                .into_owned();
-            self.check_xml_chars(&value)?;
-            attributes.push(XmlAttribute {
-                namespace,
-                local: String::from_utf8_lossy(attr_local.as_ref()).into_owned(),
-                value,
-            });
+        if tag.len() > name_len {
+            self.read_attributes(tag, name_len, &mut attributes)?;
         }
-        self.path.push(&local);
+        let (prefix, local) = split_qname(qname);
+        let namespace = match prefix {
+            None => self.namespaces.default_namespace(),
+            Some(prefix) => self
+                .resolve_prefix(prefix)
+                .map(|_| self.namespaces.prefixed(prefix))
+                .ok_or_else(|| self.error(DecodeErrorKind::UnknownPrefix(qname.to_owned())))?,
+        };
+        for attribute in &mut attributes {
+            // Unprefixed attributes are in no namespace, whatever the default.
+            if let (Some(prefix), local) = split_qname(attribute.local) {
+                if self.resolve_prefix(prefix).is_none() {
+                    return Err(
+                        self.error(DecodeErrorKind::UnknownPrefix(attribute.local.to_owned()))
+                    );
+                }
+                attribute.namespace = self.namespaces.prefixed(prefix);
+                attribute.local = local;
+            }
+        }
+        self.path.push(local, bindings);
         Ok(Start {
             namespace,
             local,
@@ -259,26 +395,80 @@ impl<'a> XmlReader<'a> {
         })
     }
 
-    fn namespace_of(
-        &self,
-        resolved: ResolveResult<'_>,
-        raw: &[u8],
-    ) -> Result<Option<String>, DecodeError> {
-        match resolved {
-            ResolveResult::Bound(ns) => Ok(Some(
-                std::str::from_utf8(ns.as_ref())
-                    .map_err(|e| self.syntax(e))?
-                    .to_owned(),
+    /// Reads the attributes of `tag` (whose name is `name_len` bytes long):
+    /// namespace declarations are bound, the others collected with their
+    /// qualified names in `local` (resolved once every declaration on the
+    /// element is known).
+    fn read_attributes(
+        &mut self,
+        tag: &'a str,
+        name_len: usize,
+        attributes: &mut Vec<Attribute<'a>>,
+    ) -> Result<(), DecodeError> {
+        for attr in Attributes::new(tag, name_len) {
+            let attr = attr.map_err(|e| self.syntax(e))?;
+            let key = attr.key.into_inner();
+            let key = substr(tag, key)
+                .map_or_else(|| std::str::from_utf8(key).map_err(|e| self.syntax(e)), Ok)?;
+            let value = match attr.value {
+                Cow::Borrowed(raw) => self.unescape(
+                    substr(tag, raw)
+                        .map_or_else(|| std::str::from_utf8(raw).map_err(|e| self.syntax(e)), Ok)?,
+                )?,
+                Cow::Owned(raw) => {
+                    let raw = String::from_utf8(raw).map_err(|e| self.syntax(e))?;
+                    Cow::Owned(self.unescape(&raw)?.into_owned())
+                }
+            };
+            if key == "xmlns" {
+                self.namespaces.declare("", value);
+            } else if let Some(prefix) = key.strip_prefix("xmlns:") {
+                self.declare_prefix(prefix, value)?;
+            } else {
+                attributes.push(Attribute {
+                    namespace: None,
+                    local: key,
+                    value,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Binds `prefix`, refusing what the Namespaces recommendation forbids.
+    fn declare_prefix(
+        &mut self,
+        prefix: &'a str,
+        namespace: Cow<'a, str>,
+    ) -> Result<(), DecodeError> {
+        let refused = match prefix {
+            // `xml` may be declared, but only to its own namespace.
+            "xml" if namespace == XML_NAMESPACE => return Ok(()),
+            "xml" => Some(format!("the prefix xml cannot be bound to {namespace:?}")),
+            "xmlns" => Some("the prefix xmlns cannot be declared".to_owned()),
+            _ if namespace == XML_NAMESPACE || namespace == XMLNS_NAMESPACE => Some(format!(
+                "the prefix {prefix} cannot be bound to the reserved namespace {namespace}"
             )),
-            ResolveResult::Unbound => Ok(None),
-            ResolveResult::Unknown(_) => Err(self.error(DecodeErrorKind::UnknownPrefix(
-                String::from_utf8_lossy(raw).into_owned(),
-            ))),
+            _ => None,
+        };
+        match refused {
+            Some(message) => Err(self.syntax(message)),
+            None => {
+                self.namespaces.declare(prefix, namespace);
+                Ok(())
+            }
+        }
+    }
+
+    /// Takes the current element off the path, and its declarations out of scope.
+    fn close(&mut self) {
+        if let Some(bindings) = self.path.pop() {
+            self.namespaces.truncate(bindings);
         }
     }
 
     /// Reads up to and including the document's root start tag.
-    pub fn root(&mut self) -> Result<Start, DecodeError> {
+    pub fn root(&mut self) -> Result<Start<'a>, DecodeError> {
         loop {
             match self.inner.read_event().map_err(|e| self.syntax(e))? {
                 Event::Start(start) => return self.open(&start),
@@ -299,14 +489,14 @@ impl<'a> XmlReader<'a> {
 
     /// The next child element of the currently open element, or `None` once
     /// that element has ended (its end tag is consumed).
-    pub fn next_child(&mut self) -> Result<Option<Start>, DecodeError> {
+    pub fn next_child(&mut self) -> Result<Option<Start<'a>>, DecodeError> {
         let next = match self.pending.take() {
             Some(Pending::Start(start)) => Some(start),
             Some(Pending::End) => None,
             None => self.read_child()?,
         };
         if next.is_none() {
-            self.path.pop();
+            self.close();
         }
         Ok(next)
     }
@@ -316,7 +506,7 @@ impl<'a> XmlReader<'a> {
     /// the current element). For content models decoded in order (choices,
     /// repeated sequences), which must stop at the first element that is
     /// not theirs.
-    pub fn peek_child(&mut self) -> Result<Option<&Start>, DecodeError> {
+    pub fn peek_child(&mut self) -> Result<Option<&Start<'a>>, DecodeError> {
         if self.pending.is_none() {
             self.pending = Some(match self.read_child()? {
                 Some(start) => Pending::Start(start),
@@ -330,7 +520,7 @@ impl<'a> XmlReader<'a> {
     }
 
     /// True when the next child element exists and satisfies `test`.
-    pub fn peek_is(&mut self, test: impl FnOnce(&Start) -> bool) -> Result<bool, DecodeError> {
+    pub fn peek_is(&mut self, test: impl FnOnce(&Start<'a>) -> bool) -> Result<bool, DecodeError> {
         Ok(self.peek_child()?.is_some_and(test))
     }
 
@@ -338,8 +528,8 @@ impl<'a> XmlReader<'a> {
     /// for the next call.
     pub fn next_child_if(
         &mut self,
-        test: impl FnOnce(&Start) -> bool,
-    ) -> Result<Option<Start>, DecodeError> {
+        test: impl FnOnce(&Start<'a>) -> bool,
+    ) -> Result<Option<Start<'a>>, DecodeError> {
         if self.peek_is(test)? {
             self.next_child()
         } else {
@@ -349,7 +539,7 @@ impl<'a> XmlReader<'a> {
 
     /// The next child element, which the caller knows is there (it has just
     /// peeked at it); the end of the element instead is an error.
-    pub fn expect_child(&mut self) -> Result<Start, DecodeError> {
+    pub fn expect_child(&mut self) -> Result<Start<'a>, DecodeError> {
         match self.next_child()? {
             Some(start) => Ok(start),
             None => Err(self.error(DecodeErrorKind::UnexpectedEof)),
@@ -359,14 +549,14 @@ impl<'a> XmlReader<'a> {
     /// Hands back a child element just returned by
     /// [`next_child`](Self::next_child), so the next call returns it again
     /// (for a group decoder that starts with that element).
-    pub fn push_back(&mut self, start: Start) {
+    pub fn push_back(&mut self, start: Start<'a>) {
         debug_assert!(self.pending.is_none(), "one element pushed back at a time");
         self.pending = Some(Pending::Start(start));
     }
 
     /// Reads the next child element's start tag, or `None` at the end of
     /// the current element (whose name stays on the path).
-    fn read_child(&mut self) -> Result<Option<Start>, DecodeError> {
+    fn read_child(&mut self) -> Result<Option<Start<'a>>, DecodeError> {
         loop {
             match self.inner.read_event().map_err(|e| self.syntax(e))? {
                 Event::Start(start) => return self.open(&start).map(Some),
@@ -392,7 +582,7 @@ impl<'a> XmlReader<'a> {
     /// child elements; its end tag is consumed.
     pub fn read_text(&mut self) -> Result<String, DecodeError> {
         let text = self.read_text_in_place()?;
-        self.path.pop();
+        self.close();
         Ok(text)
     }
 
@@ -407,7 +597,7 @@ impl<'a> XmlReader<'a> {
                 expected,
             })
         })?;
-        self.path.pop();
+        self.close();
         Ok(value)
     }
 
@@ -429,16 +619,8 @@ impl<'a> XmlReader<'a> {
         };
         loop {
             match self.inner.read_event().map_err(|e| self.syntax(e))? {
-                Event::Text(text) => {
-                    let unescaped = text.unescape().map_err(|e| self.syntax(e))?;
-                    self.check_xml_chars(&unescaped)?;
-                    append(&mut out, unescaped);
-                }
-                Event::CData(data) => {
-                    let text = std::str::from_utf8(&data).map_err(|e| self.syntax(e))?;
-                    self.check_xml_chars(text)?;
-                    append(&mut out, Cow::Owned(text.to_owned()));
-                }
+                Event::Text(text) => append(&mut out, self.text(text.into_inner())?),
+                Event::CData(data) => append(&mut out, self.cdata(data.into_inner())?),
                 Event::End(_) => return Ok(out),
                 Event::Start(start) => {
                     let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
@@ -460,7 +642,7 @@ impl<'a> XmlReader<'a> {
                     self.open(&start)?;
                 }
                 Event::End(_) => {
-                    self.path.pop();
+                    self.close();
                     if self.path.len() < target {
                         return Ok(());
                     }
@@ -484,7 +666,7 @@ impl<'a> XmlReader<'a> {
     /// Like [`read_inner_xml`](Self::read_inner_xml), but includes the
     /// element `start` (just returned by the reader) itself, so a received
     /// element can be kept whole and read again later.
-    pub fn read_element_xml(&mut self, start: &Start) -> Result<String, DecodeError> {
+    pub fn read_element_xml(&mut self, start: &Start<'_>) -> Result<String, DecodeError> {
         let mut writer = XmlWriter::new();
         self.write_start(&mut writer, start)?;
         self.copy_rest_into(&mut writer)?;
@@ -492,11 +674,11 @@ impl<'a> XmlReader<'a> {
         Ok(writer.into_string())
     }
 
-    fn write_start(&self, writer: &mut XmlWriter, start: &Start) -> Result<(), DecodeError> {
-        writer.start_element(XmlName::new(start.namespace.as_deref(), &start.local));
+    fn write_start(&self, writer: &mut XmlWriter, start: &Start<'_>) -> Result<(), DecodeError> {
+        writer.start_element(start.name());
         for a in &start.attributes {
             writer
-                .attribute(XmlName::new(a.namespace.as_deref(), &a.local), &a.value)
+                .attribute(a.name(), &a.value)
                 .map_err(|e| self.syntax(e))?;
         }
         Ok(())
@@ -513,19 +695,19 @@ impl<'a> XmlReader<'a> {
                     self.write_start(writer, &opened)?;
                 }
                 Event::End(_) => {
-                    self.path.pop();
+                    self.close();
                     if self.path.len() < target {
                         return Ok(());
                     }
                     writer.end_element();
                 }
                 Event::Text(text) => {
-                    let unescaped = text.unescape().map_err(|e| self.syntax(e))?;
-                    writer.text(&unescaped).map_err(|e| self.syntax(e))?;
+                    let text = self.text(text.into_inner())?;
+                    writer.text(&text).map_err(|e| self.syntax(e))?;
                 }
                 Event::CData(data) => {
-                    let text = std::str::from_utf8(&data).map_err(|e| self.syntax(e))?;
-                    writer.text(text).map_err(|e| self.syntax(e))?;
+                    let text = self.cdata(data.into_inner())?;
+                    writer.text(&text).map_err(|e| self.syntax(e))?;
                 }
                 Event::DocType(_) => return Err(self.error(DecodeErrorKind::DocType)),
                 Event::Eof => return Err(self.error(DecodeErrorKind::UnexpectedEof)),
@@ -537,11 +719,11 @@ impl<'a> XmlReader<'a> {
     /// Like [`next_child`](Self::next_child), but returns non-blank text
     /// between children instead of failing on it: for content such as a
     /// SOAP fault detail, where whatever was received should be kept.
-    pub fn next_content(&mut self) -> Result<Option<Content>, DecodeError> {
+    pub fn next_content(&mut self) -> Result<Option<Content<'a>>, DecodeError> {
         match self.pending.take() {
             Some(Pending::Start(start)) => return Ok(Some(Content::Element(start))),
             Some(Pending::End) => {
-                self.path.pop();
+                self.close();
                 return Ok(None);
             }
             None => {}
@@ -550,20 +732,18 @@ impl<'a> XmlReader<'a> {
             match self.inner.read_event().map_err(|e| self.syntax(e))? {
                 Event::Start(start) => return self.open(&start).map(|s| Some(Content::Element(s))),
                 Event::End(_) => {
-                    self.path.pop();
+                    self.close();
                     return Ok(None);
                 }
                 Event::Text(text) if is_blank(&text) => {}
                 Event::Text(text) => {
-                    let unescaped = text.unescape().map_err(|e| self.syntax(e))?;
-                    self.check_xml_chars(&unescaped)?;
-                    return Ok(Some(Content::Text(unescaped.into_owned())));
+                    let text = self.text(text.into_inner())?;
+                    return Ok(Some(Content::Text(text.into_owned())));
                 }
                 Event::CData(data) => {
-                    let text = String::from_utf8_lossy(&data).into_owned();
-                    self.check_xml_chars(&text)?;
+                    let text = self.cdata(data.into_inner())?;
                     if !text.trim().is_empty() {
-                        return Ok(Some(Content::Text(text)));
+                        return Ok(Some(Content::Text(text.into_owned())));
                     }
                 }
                 Event::DocType(_) => return Err(self.error(DecodeErrorKind::DocType)),
@@ -595,67 +775,140 @@ impl<'a> XmlReader<'a> {
     }
 }
 
-/// Local names of the open elements in one buffer, plus each one's position
-/// among its consecutive same-named siblings (`items[3]`): pushing and
-/// popping allocate nothing once the buffers have grown to the document's
-/// depth and longest names.
-#[derive(Debug, Default)]
-struct ElementPath {
-    names: String,
-    /// End of each name in `names`.
-    ends: Vec<usize>,
-    /// Each open element's index in its run of same-named siblings.
-    indices: Vec<usize>,
-    /// Indexed by depth: the last child closed inside the element open at
-    /// that depth (depth 0 is the document itself). Entries are reused, not
-    /// freed, so their strings keep their capacity.
-    last_child: Vec<LastChild>,
+/// The namespace of the reserved `xmlns` prefix.
+const XMLNS_NAMESPACE: &str = "http://www.w3.org/2000/xmlns/";
+
+/// The offset of `part` in `whole`, when `part` is a piece of it (not a
+/// copy): how pieces that quick-xml hands out are found in the document, to
+/// borrow them for as long as the document lives.
+fn offset_in(whole: &[u8], part: &[u8]) -> Option<usize> {
+    let offset = part.as_ptr().addr().checked_sub(whole.as_ptr().addr())?;
+    (offset.checked_add(part.len())? <= whole.len()).then_some(offset)
 }
 
+/// `part`, a piece of `whole`, as a `&str` borrowed like `whole`.
+fn substr<'s>(whole: &'s str, part: &[u8]) -> Option<&'s str> {
+    let at = offset_in(whole.as_bytes(), part)?;
+    whole.get(at..at + part.len())
+}
+
+/// `prefix:local` into its parts (the prefix ends at the first colon).
+fn split_qname(qname: &str) -> (Option<&str>, &str) {
+    match qname.split_once(':') {
+        Some((prefix, local)) => (Some(prefix), local),
+        None => (None, qname),
+    }
+}
+
+/// The namespace declarations in scope, innermost last: prefix (`""` for
+/// the default namespace) and namespace, `None` where a declaration undoes
+/// one (`xmlns=""`, `xmlns:p=""`).
 #[derive(Debug, Default)]
-struct LastChild {
-    /// False until a child has closed at this depth (since the parent opened).
-    set: bool,
-    name: String,
+struct Namespaces<'a> {
+    bindings: Vec<(&'a str, Option<Cow<'a, str>>)>,
+}
+
+impl<'a> Namespaces<'a> {
+    fn len(&self) -> usize {
+        self.bindings.len()
+    }
+
+    fn truncate(&mut self, len: usize) {
+        self.bindings.truncate(len);
+    }
+
+    fn declare(&mut self, prefix: &'a str, namespace: Cow<'a, str>) {
+        let namespace = (!namespace.is_empty()).then_some(namespace);
+        self.bindings.push((prefix, namespace));
+    }
+
+    /// The innermost declaration of `prefix`.
+    fn lookup(&self, prefix: &str) -> Option<&Option<Cow<'a, str>>> {
+        self.bindings
+            .iter()
+            .rev()
+            .find(|(p, _)| *p == prefix)
+            .map(|(_, ns)| ns)
+    }
+
+    /// The namespace of an unprefixed element.
+    fn default_namespace(&self) -> Option<Cow<'a, str>> {
+        self.lookup("").cloned().flatten()
+    }
+
+    /// The namespace of a bound prefix (see [`XmlReader::resolve_prefix`]).
+    fn prefixed(&self, prefix: &str) -> Option<Cow<'a, str>> {
+        match prefix {
+            "xml" => Some(Cow::Borrowed(XML_NAMESPACE)),
+            "xmlns" => Some(Cow::Borrowed(XMLNS_NAMESPACE)),
+            _ => self.lookup(prefix).cloned().flatten(),
+        }
+    }
+}
+
+/// The open elements, for error paths: each one's local name, its position
+/// among its consecutive same-named siblings (`items[3]`) and how many
+/// namespace declarations were in scope before it. Names are borrowed from
+/// the document, so pushing and popping copy nothing.
+#[derive(Debug, Default)]
+struct ElementPath<'a> {
+    open: Vec<Level<'a>>,
+    /// Indexed by depth: the last child closed inside the element open at
+    /// that depth (depth 0 is the document itself), `None` until one has
+    /// closed since that element opened.
+    last_child: Vec<Option<Sibling<'a>>>,
+}
+
+#[derive(Debug)]
+struct Level<'a> {
+    local: &'a str,
+    /// Position in its run of same-named siblings.
+    index: usize,
+    /// Namespace declarations in scope before this element's own.
+    bindings: usize,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Sibling<'a> {
+    local: &'a str,
     index: usize,
 }
 
-impl ElementPath {
-    fn push(&mut self, local: &str) {
-        let depth = self.ends.len();
+impl<'a> ElementPath<'a> {
+    fn push(&mut self, local: &'a str, bindings: usize) {
+        let depth = self.open.len();
         let index = match self.last_child.get(depth) {
-            Some(last) if last.set && last.name == local => last.index + 1,
+            Some(Some(last)) if last.local == local => last.index + 1,
             _ => 0,
         };
-        self.names.push_str(local);
-        self.ends.push(self.names.len());
-        self.indices.push(index);
+        self.open.push(Level {
+            local,
+            index,
+            bindings,
+        });
         // The new element has no children yet.
         if let Some(inner) = self.last_child.get_mut(depth + 1) {
-            inner.set = false;
+            *inner = None;
         }
     }
 
-    fn pop(&mut self) {
-        let Some(end) = self.ends.pop() else {
-            return;
-        };
-        let start = self.ends.last().copied().unwrap_or(0);
-        let index = self.indices.pop().unwrap_or(0);
-        let depth = self.ends.len();
+    /// Closes the innermost element; returns how many namespace
+    /// declarations were in scope before it.
+    fn pop(&mut self) -> Option<usize> {
+        let level = self.open.pop()?;
+        let depth = self.open.len();
         if self.last_child.len() <= depth {
-            self.last_child.resize_with(depth + 1, LastChild::default);
+            self.last_child.resize(depth + 1, None);
         }
-        let last = &mut self.last_child[depth];
-        last.set = true;
-        last.name.clear();
-        last.name.push_str(&self.names[start..end]);
-        last.index = index;
-        self.names.truncate(start);
+        self.last_child[depth] = Some(Sibling {
+            local: level.local,
+            index: level.index,
+        });
+        Some(level.bindings)
     }
 
     fn len(&self) -> usize {
-        self.ends.len()
+        self.open.len()
     }
 
     /// The path for messages: names joined by `separator`, each followed by
@@ -663,18 +916,16 @@ impl ElementPath {
     /// first shows no index, since whether more follow is not known yet).
     fn join(&self, separator: &str) -> String {
         use fmt::Write as _;
-        let mut out = String::with_capacity(self.names.len() + self.ends.len() * 4);
-        let mut start = 0;
-        for (i, (&end, &index)) in self.ends.iter().zip(&self.indices).enumerate() {
+        let mut out = String::new();
+        for (i, level) in self.open.iter().enumerate() {
             if i > 0 {
                 out.push_str(separator);
             }
-            out.push_str(&self.names[start..end]);
-            if index > 0 {
+            out.push_str(level.local);
+            if level.index > 0 {
                 // Writing into a String cannot fail.
-                let _ = write!(out, "[{index}]");
+                let _ = write!(out, "[{}]", level.index);
             }
-            start = end;
         }
         out
     }
@@ -921,14 +1172,37 @@ impl XmlWriter {
     }
 }
 
-/// XML 1.0 forbids most control characters even when escaped.
+/// The first character XML 1.0 forbids, even escaped: ASCII controls other
+/// than tab and line ends, and U+FFFE/U+FFFF (bytes EF BF BE/BF). Scanned
+/// as bytes, a block at a time, so ordinary text costs little.
 fn find_invalid_char(text: &str) -> Result<(), u32> {
-    match text.chars().find(|&c| {
-        matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
-    }) {
-        Some(c) => Err(c as u32),
-        None => Ok(()),
+    const BLOCK: usize = 32;
+    let bytes = text.as_bytes();
+    for (block, chunk) in bytes.chunks(BLOCK).enumerate() {
+        // No early exit inside a block, so the test vectorises.
+        if !chunk
+            .iter()
+            .fold(false, |suspect, &b| suspect | (b < 0x20) | (b == 0xEF))
+        {
+            continue;
+        }
+        for (i, &b) in chunk.iter().enumerate() {
+            match b {
+                b'\t' | b'\n' | b'\r' => {}
+                0..0x20 => return Err(u32::from(b)),
+                0xEF => {
+                    let at = block * BLOCK + i;
+                    match bytes.get(at + 1..at + 3) {
+                        Some([0xBF, 0xBE]) => return Err(0xFFFE),
+                        Some([0xBF, 0xBF]) => return Err(0xFFFF),
+                        _ => {}
+                    }
+                }
+                _ => {}
+            }
+        }
     }
+    Ok(())
 }
 
 fn check_chars(text: &str, location: &str) -> Result<(), EncodeError> {
@@ -967,7 +1241,13 @@ pub trait XmlEncode {
 pub trait XmlDecode: Sized {
     /// Decodes the element whose start tag `start` the reader just returned;
     /// consumes everything up to and including its end tag.
-    fn decode_xml(reader: &mut XmlReader<'_>, start: &Start) -> Result<Self, DecodeError>;
+    fn decode_xml(reader: &mut XmlReader<'_>, start: &Start<'_>) -> Result<Self, DecodeError>;
+}
+
+impl<T: XmlDecode> XmlDecode for Box<T> {
+    fn decode_xml(reader: &mut XmlReader<'_>, start: &Start<'_>) -> Result<Self, DecodeError> {
+        T::decode_xml(reader, start).map(Box::new)
+    }
 }
 
 /// A value written as element text or an attribute value (XSD simple types).
@@ -1048,23 +1328,146 @@ macro_rules! float_value {
 
 float_value!(f32 => "float", f64 => "double");
 
-/// Reads the text of the element just opened and parses it as `T`.
-pub fn decode_value<T: XmlValue>(reader: &mut XmlReader<'_>) -> Result<T, DecodeError> {
+/// Reads the text of the element `start` just opened and parses it as `T`
+/// (`start` itself is not needed: the signature is the one child decoders
+/// share, see [`read_child`]).
+pub fn decode_value<T: XmlValue>(
+    reader: &mut XmlReader<'_>,
+    _start: &Start<'_>,
+) -> Result<T, DecodeError> {
     reader.read_value()
 }
 
-/// Parses an attribute value as `T`.
+/// Parses an attribute's value as `T`.
 pub fn decode_attribute<T: XmlValue>(
     reader: &XmlReader<'_>,
-    name: XmlName<'_>,
-    text: &str,
+    attribute: &Attribute<'_>,
 ) -> Result<T, DecodeError> {
-    T::from_xml_text(text).map_err(|expected| {
+    T::from_xml_text(&attribute.value).map_err(|expected| {
         reader.error(DecodeErrorKind::InvalidValue {
-            value: text.to_owned(),
-            expected: format!("{expected} in attribute {name}"),
+            value: attribute.value.clone().into_owned(),
+            expected: format!("{expected} in attribute {}", attribute.name()),
         })
     })
+}
+
+/// Where a generated decoder keeps a field while reading its element's
+/// children: `Option` for a single-valued field (a second occurrence is an
+/// error), `Vec` for a repeated one.
+pub trait Slot<T> {
+    /// Stores the value read from an element named `name`.
+    fn store(
+        &mut self,
+        reader: &XmlReader<'_>,
+        name: XmlName<'_>,
+        value: T,
+    ) -> Result<(), DecodeError>;
+}
+
+impl<T> Slot<T> for Option<T> {
+    fn store(
+        &mut self,
+        reader: &XmlReader<'_>,
+        name: XmlName<'_>,
+        value: T,
+    ) -> Result<(), DecodeError> {
+        set_once(reader, self, value, name)
+    }
+}
+
+impl<T> Slot<T> for Vec<T> {
+    fn store(&mut self, _: &XmlReader<'_>, _: XmlName<'_>, value: T) -> Result<(), DecodeError> {
+        self.push(value);
+        Ok(())
+    }
+}
+
+/// Decodes the child element `child` (just returned by the reader) with
+/// `read` and stores the value in `slot`. `read` is one of the child
+/// decoders: [`decode_value`], [`XmlDecode::decode_xml`],
+/// [`RawElement::read`], or a closure over [`nillable`] or [`read_array`].
+pub fn read_child<'a, T>(
+    reader: &mut XmlReader<'a>,
+    child: &Start<'a>,
+    slot: &mut impl Slot<T>,
+    read: impl FnOnce(&mut XmlReader<'a>, &Start<'a>) -> Result<T, DecodeError>,
+) -> Result<(), DecodeError> {
+    let value = read(reader, child)?;
+    slot.store(reader, child.name(), value)
+}
+
+/// Decodes the child element `child` with `read` (see [`read_child`]).
+pub fn decode_child<'a, T>(
+    reader: &mut XmlReader<'a>,
+    child: &Start<'a>,
+    read: impl FnOnce(&mut XmlReader<'a>, &Start<'a>) -> Result<T, DecodeError>,
+) -> Result<T, DecodeError> {
+    read(reader, child)
+}
+
+/// A nillable element: nil when it says so (`xsi:nil="true"`), otherwise
+/// read with `read`.
+pub fn nillable<'a, T>(
+    reader: &mut XmlReader<'a>,
+    start: &Start<'a>,
+    read: impl FnOnce(&mut XmlReader<'a>, &Start<'a>) -> Result<T, DecodeError>,
+) -> Result<Nillable<T>, DecodeError> {
+    if is_nil(start) {
+        decode_nil(reader)?;
+        Ok(Nillable::Nil)
+    } else {
+        read(reader, start).map(Nillable::Value)
+    }
+}
+
+/// A boxed value read with `read`.
+pub fn boxed<'a, T>(
+    reader: &mut XmlReader<'a>,
+    start: &Start<'a>,
+    read: impl FnOnce(&mut XmlReader<'a>, &Start<'a>) -> Result<T, DecodeError>,
+) -> Result<Box<T>, DecodeError> {
+    read(reader, start).map(Box::new)
+}
+
+/// The content of an array wrapper element (just opened): one `item`
+/// element per entry, each read with `read_item`; any other element is an
+/// error.
+pub fn read_array<'a, T>(
+    reader: &mut XmlReader<'a>,
+    item: XmlName<'_>,
+    mut read_item: impl FnMut(&mut XmlReader<'a>, &Start<'a>) -> Result<T, DecodeError>,
+) -> Result<Vec<T>, DecodeError> {
+    let mut items = Vec::new();
+    while let Some(child) = reader.next_child()? {
+        if !child.is(item) {
+            return Err(unexpected(reader, &child));
+        }
+        items.push(read_item(reader, &child)?);
+    }
+    Ok(items)
+}
+
+/// Reads a group that begins with `first` (just returned by the reader)
+/// and stores it in `slot`; `name` names the field in a duplicate error.
+pub fn read_group<'a, T: XmlGroup>(
+    reader: &mut XmlReader<'a>,
+    first: Start<'a>,
+    slot: &mut impl Slot<T>,
+    name: XmlName<'_>,
+) -> Result<(), DecodeError> {
+    reader.push_back(first);
+    let value = T::decode_group(reader)?;
+    slot.store(reader, name, value)
+}
+
+/// Child decoder for an element whose content is a group: the group is
+/// read from the element just returned, `start`, onwards.
+pub fn decode_group_at<'a, T: XmlGroup>(
+    reader: &mut XmlReader<'a>,
+    start: &Start<'a>,
+) -> Result<T, DecodeError> {
+    reader.push_back(start.clone());
+    T::decode_group(reader)
 }
 
 /// Writes `<name>value</name>` for a simple value.
@@ -1107,7 +1510,7 @@ pub fn require<T>(
 /// Unwraps a required attribute of the element `start`.
 pub fn require_attribute<T>(
     reader: &XmlReader<'_>,
-    start: &Start,
+    start: &Start<'_>,
     slot: Option<T>,
     name: XmlName<'_>,
 ) -> Result<T, DecodeError> {
@@ -1126,21 +1529,21 @@ pub const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
 /// are schema machinery and pass; any other is an error, never dropped.
 pub fn undeclared_attribute(
     reader: &XmlReader<'_>,
-    start: &Start,
-    attribute: &XmlAttribute,
+    start: &Start<'_>,
+    attribute: &Attribute<'_>,
 ) -> Result<(), DecodeError> {
-    if attribute.namespace.as_deref() == Some(XSI_NS) {
+    if attribute.namespace() == Some(XSI_NS) {
         return Ok(());
     }
     Err(reader.error(DecodeErrorKind::UnexpectedAttribute(format!(
         "{} on {}",
-        XmlName::new(attribute.namespace.as_deref(), &attribute.local),
+        attribute.name(),
         start.display_name()
     ))))
 }
 
 /// The error for a child element the type does not declare.
-pub fn unexpected(reader: &XmlReader<'_>, start: &Start) -> DecodeError {
+pub fn unexpected(reader: &XmlReader<'_>, start: &Start<'_>) -> DecodeError {
     reader.error(DecodeErrorKind::UnexpectedElement(start.display_name()))
 }
 
@@ -1171,7 +1574,7 @@ pub fn encode_document<T: XmlEncode>(value: &T, name: XmlName<'_>) -> Result<Str
 }
 
 /// The value of `xsi:nil` that marks an element as nil.
-pub fn is_nil(start: &Start) -> bool {
+pub fn is_nil(start: &Start<'_>) -> bool {
     matches!(
         start
             .attribute(XmlName::new(Some(XSI_NS), "nil"))
@@ -1225,7 +1628,7 @@ pub fn decode_nil(reader: &mut XmlReader<'_>) -> Result<(), DecodeError> {
     if !text.trim().is_empty() {
         return Err(reader.error(DecodeErrorKind::UnexpectedText(text)));
     }
-    reader.path.pop();
+    reader.close();
     Ok(())
 }
 
@@ -1242,14 +1645,14 @@ pub struct RawElement {
 
 impl RawElement {
     /// Reads the element `start` (just returned by the reader) whole.
-    pub fn read(reader: &mut XmlReader<'_>, start: &Start) -> Result<Self, DecodeError> {
+    pub fn read(reader: &mut XmlReader<'_>, start: &Start<'_>) -> Result<Self, DecodeError> {
         let mut writer = XmlWriter::fragment();
         reader.write_start(&mut writer, start)?;
         reader.copy_rest_into(&mut writer)?;
         writer.end_element();
         Ok(RawElement {
-            namespace: start.namespace.clone(),
-            local: start.local.clone(),
+            namespace: start.namespace().map(str::to_owned),
+            local: start.local.to_owned(),
             xml: writer.into_string(),
         })
     }
@@ -1335,9 +1738,13 @@ impl XmlEncode for AnyContent {
 }
 
 impl XmlDecode for AnyContent {
-    fn decode_xml(reader: &mut XmlReader<'_>, start: &Start) -> Result<Self, DecodeError> {
+    fn decode_xml(reader: &mut XmlReader<'_>, start: &Start<'_>) -> Result<Self, DecodeError> {
         Ok(AnyContent {
-            attributes: start.attributes.clone(),
+            attributes: start
+                .attributes
+                .iter()
+                .map(Attribute::to_xml_attribute)
+                .collect(),
             content: read_nodes(reader)?,
         })
     }
@@ -1356,8 +1763,8 @@ pub enum Wildcard<'a> {
 }
 
 impl Wildcard<'_> {
-    pub fn accepts(&self, start: &Start) -> bool {
-        let ns = start.namespace.as_deref();
+    pub fn accepts(&self, start: &Start<'_>) -> bool {
+        let ns = start.namespace();
         match self {
             Wildcard::Any => true,
             Wildcard::Other(tns) => ns.is_some() && ns != *tns,
@@ -1370,12 +1777,24 @@ impl Wildcard<'_> {
 /// as its own type and read in document order.
 pub trait XmlGroup: Sized {
     /// True when an element named like `start` can begin this group.
-    fn starts(start: &Start) -> bool;
+    fn starts(start: &Start<'_>) -> bool;
     /// Reads the group from the next child elements, stopping before the
     /// first one that is not part of it.
     fn decode_group(reader: &mut XmlReader<'_>) -> Result<Self, DecodeError>;
     /// Writes the group's elements.
     fn encode_group(&self, writer: &mut XmlWriter) -> Result<(), EncodeError>;
+}
+
+impl<T: XmlGroup> XmlGroup for Box<T> {
+    fn starts(start: &Start<'_>) -> bool {
+        T::starts(start)
+    }
+    fn decode_group(reader: &mut XmlReader<'_>) -> Result<Self, DecodeError> {
+        T::decode_group(reader).map(Box::new)
+    }
+    fn encode_group(&self, writer: &mut XmlWriter) -> Result<(), EncodeError> {
+        T::encode_group(self, writer)
+    }
 }
 
 /// The error for a group none of whose alternatives matches.
@@ -1456,9 +1875,9 @@ mod tests {
         assert!(root.is(XmlName::new(Some(NS), "a")));
         let first = r.next_child().unwrap().unwrap();
         assert!(first.is(XmlName::new(Some(NS), "b")));
-        assert_eq!(decode_value::<i32>(&mut r).unwrap(), 1);
+        assert_eq!(r.read_value::<i32>().unwrap(), 1);
         r.next_child().unwrap().unwrap();
-        let err = decode_value::<i32>(&mut r).unwrap_err();
+        let err = r.read_value::<i32>().unwrap_err();
         assert_eq!(err.path, "a/b[1]");
         assert!(err.to_string().contains("xsd:int"), "{err}");
     }
@@ -1469,7 +1888,7 @@ mod tests {
         fn walk(r: &mut XmlReader<'_>) -> Result<(), DecodeError> {
             while let Some(start) = r.next_child()? {
                 if start.local == "v" {
-                    decode_value::<i32>(r)?;
+                    r.read_value::<i32>()?;
                 } else {
                     walk(r)?;
                 }
@@ -1516,7 +1935,7 @@ mod tests {
         r.skip_element().unwrap();
         r.next_child().unwrap().unwrap();
         r.next_child().unwrap().unwrap();
-        let err = decode_value::<i32>(&mut r).unwrap_err();
+        let err = r.read_value::<i32>().unwrap_err();
         assert_eq!(err.path, "r/i[2]/v");
         assert!(err.to_string().contains("at /r/i[2]/v"), "{err}");
     }
@@ -1552,6 +1971,123 @@ mod tests {
         );
         r.root().unwrap();
         assert_eq!(r.read_text().unwrap(), "\t\n\r\u{FFFD}\u{F000}");
+    }
+
+    #[test]
+    fn forbidden_characters_are_found_wherever_they_are() {
+        // Either side of the scan's block boundaries, and split across one.
+        for before in 0..70 {
+            let pad = "a".repeat(before);
+            assert_eq!(find_invalid_char(&format!("{pad}\u{FFFE}z")), Err(0xFFFE));
+            assert_eq!(find_invalid_char(&format!("{pad}\u{FFFF}")), Err(0xFFFF));
+            assert_eq!(find_invalid_char(&format!("{pad}\u{1}\u{FFFE}")), Err(1));
+            assert_eq!(
+                find_invalid_char(&format!("{pad}\u{FFFD}\u{F000}\t\r\n")),
+                Ok(())
+            );
+        }
+        assert_eq!(find_invalid_char("\u{1F}"), Err(0x1F));
+        assert_eq!(find_invalid_char("caf\u{E9} \u{2713}"), Ok(()));
+    }
+
+    #[test]
+    fn namespaces_resolve_as_declared() {
+        let doc = br#"<p:a xmlns:p="urn:a&amp;b" xmlns="urn:d" p:x="1" y="2" xml:lang="en">
+            <b><c xmlns=""><p:d xmlns:p="urn:other"/></c></b><p:e/></p:a>"#;
+        let mut r = XmlReader::new(doc, &Limits::default());
+        let root = r.root().unwrap();
+        // Declarations are unescaped, and apply to the element's own attributes.
+        assert_eq!(root.namespace(), Some("urn:a&b"));
+        assert_eq!(root.local, "a");
+        assert_eq!(
+            root.attribute(XmlName::new(Some("urn:a&b"), "x")),
+            Some("1")
+        );
+        // Unprefixed attributes are in no namespace, whatever the default.
+        assert_eq!(root.attribute(XmlName::new(None, "y")), Some("2"));
+        assert_eq!(
+            root.attribute(XmlName::new(Some(XML_NAMESPACE), "lang")),
+            Some("en")
+        );
+        assert_eq!(root.attributes.len(), 3);
+        assert_eq!(r.resolve_prefix("p"), Some("urn:a&b"));
+        assert_eq!(r.resolve_prefix(""), Some("urn:d"));
+        assert_eq!(r.resolve_prefix("q"), None);
+        let b = r.next_child().unwrap().unwrap();
+        assert!(b.is(XmlName::new(Some("urn:d"), "b")));
+        let c = r.next_child().unwrap().unwrap();
+        assert!(c.is(XmlName::new(None, "c")));
+        assert_eq!(r.resolve_prefix(""), None);
+        let d = r.next_child().unwrap().unwrap();
+        assert!(d.is(XmlName::new(Some("urn:other"), "d")));
+        assert_eq!(r.next_child().unwrap(), None);
+        assert_eq!(r.next_child().unwrap(), None);
+        assert_eq!(r.next_child().unwrap(), None);
+        // Out of scope again: the outer binding of `p`.
+        let e = r.next_child().unwrap().unwrap();
+        assert!(e.is(XmlName::new(Some("urn:a&b"), "e")));
+        assert_eq!(r.next_child().unwrap(), None);
+        assert_eq!(r.next_child().unwrap(), None);
+        r.finish().unwrap();
+    }
+
+    #[test]
+    fn namespace_errors() {
+        let first_error = |doc: &str| {
+            let mut r = XmlReader::new(doc.as_bytes(), &Limits::default());
+            let result = r.root().and_then(|_| r.skip_element());
+            result.unwrap_err()
+        };
+        let err = first_error("<a><q:b/></a>");
+        assert_eq!(err.kind, DecodeErrorKind::UnknownPrefix("q:b".into()));
+        assert_eq!(err.path, "a");
+        let err = first_error(r#"<a xmlns:q="urn:q"><b xmlns:q=""><q:c/></b></a>"#);
+        assert_eq!(err.kind, DecodeErrorKind::UnknownPrefix("q:c".into()));
+        let err = first_error(r#"<a q:x="1"/>"#);
+        assert_eq!(err.kind, DecodeErrorKind::UnknownPrefix("q:x".into()));
+        for doc in [
+            r#"<a xmlns:xml="urn:not-xml"/>"#,
+            r#"<a xmlns:xmlns="urn:x"/>"#,
+            r#"<a xmlns:p="http://www.w3.org/XML/1998/namespace"/>"#,
+            r#"<a xmlns:p="http://www.w3.org/2000/xmlns/"/>"#,
+            r#"<a xmlns:p="&bogus;"/>"#,
+            r#"<a b="1" b="2"/>"#,
+        ] {
+            let err = first_error(doc);
+            assert!(
+                matches!(err.kind, DecodeErrorKind::Syntax(_)),
+                "{doc}: {err}"
+            );
+        }
+        // Binding `xml` to its own namespace is allowed (and changes nothing).
+        let doc = br#"<a xmlns:xml="http://www.w3.org/XML/1998/namespace" xml:space="keep"/>"#;
+        let mut r = XmlReader::new(doc, &Limits::default());
+        let root = r.root().unwrap();
+        assert_eq!(
+            root.attribute(XmlName::new(Some(XML_NAMESPACE), "space")),
+            Some("keep")
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_is_reported_where_it_is_read() {
+        // Before the bad byte, reading goes on; a comment holding it is not
+        // read, so it is no error; the text holding it is.
+        let mut doc = b"<a><b>ok</b><!-- \xFF --><c>x\xFFy</c></a>".to_vec();
+        let mut r = XmlReader::new(&doc, &Limits::default());
+        r.root().unwrap();
+        r.next_child().unwrap().unwrap();
+        assert_eq!(r.read_text().unwrap(), "ok");
+        r.next_child().unwrap().unwrap();
+        let err = r.read_text().unwrap_err();
+        assert!(matches!(err.kind, DecodeErrorKind::Syntax(_)), "{err}");
+        assert_eq!(err.path, "a/c");
+        // Valid text after an invalid byte that nothing reads.
+        doc = b"<a><!-- \xFF --><c>caf\xC3\xA9</c></a>".to_vec();
+        let mut r = XmlReader::new(&doc, &Limits::default());
+        r.root().unwrap();
+        r.next_child().unwrap().unwrap();
+        assert_eq!(r.read_text().unwrap(), "caf\u{E9}");
     }
 
     #[test]
