@@ -263,6 +263,7 @@ impl<'a> XmlReader<'a> {
     }
 
     /// Builds an error located at the current element and position.
+    #[cold]
     pub fn error(&self, kind: DecodeErrorKind) -> DecodeError {
         DecodeError {
             path: self.path.join("/"),
@@ -287,6 +288,7 @@ impl<'a> XmlReader<'a> {
         }
     }
 
+    #[cold]
     fn syntax(&self, err: impl fmt::Display) -> DecodeError {
         self.error(DecodeErrorKind::Syntax(err.to_string()))
     }
@@ -303,12 +305,17 @@ impl<'a> XmlReader<'a> {
     }
 
     /// `bytes`, a piece of the document, as text.
+    #[inline]
     fn str_of(&self, bytes: &'a [u8]) -> Result<&'a str, DecodeError> {
-        if let Some(text) =
-            offset_in(self.document, bytes).and_then(|at| self.utf8.get(at..at + bytes.len()))
-        {
-            return Ok(text);
+        match offset_in(self.document, bytes).and_then(|at| self.utf8.get(at..at + bytes.len())) {
+            Some(text) => Ok(text),
+            None => self.str_of_unchecked_part(bytes),
         }
+    }
+
+    /// [`str_of`](Self::str_of) for a piece outside the valid prefix.
+    #[cold]
+    fn str_of_unchecked_part(&self, bytes: &'a [u8]) -> Result<&'a str, DecodeError> {
         std::str::from_utf8(bytes).map_err(|e| self.syntax(e))
     }
 
@@ -589,9 +596,10 @@ impl<'a> XmlReader<'a> {
     /// Reads and parses the text of the currently open element; an invalid
     /// value is reported at that element's path.
     pub fn read_value<T: XmlValue>(&mut self) -> Result<T, DecodeError> {
-        // Parsed from the text in place: no copy unless it had escapes.
-        let text = self.read_text_cow()?;
-        let value = T::from_xml_text(&text).map_err(|expected| {
+        // Parsed in place: the text is borrowed unless it had escapes, and a
+        // String takes owned text without copying it again.
+        let mut text = self.read_text_cow()?;
+        let value = T::from_xml_cow(&mut text).map_err(|expected| {
             self.error(DecodeErrorKind::InvalidValue {
                 value: text.into_owned(),
                 expected,
@@ -781,20 +789,25 @@ const XMLNS_NAMESPACE: &str = "http://www.w3.org/2000/xmlns/";
 /// The offset of `part` in `whole`, when `part` is a piece of it (not a
 /// copy): how pieces that quick-xml hands out are found in the document, to
 /// borrow them for as long as the document lives.
+#[inline]
 fn offset_in(whole: &[u8], part: &[u8]) -> Option<usize> {
     let offset = part.as_ptr().addr().checked_sub(whole.as_ptr().addr())?;
     (offset.checked_add(part.len())? <= whole.len()).then_some(offset)
 }
 
 /// `part`, a piece of `whole`, as a `&str` borrowed like `whole`.
+#[inline]
 fn substr<'s>(whole: &'s str, part: &[u8]) -> Option<&'s str> {
     let at = offset_in(whole.as_bytes(), part)?;
     whole.get(at..at + part.len())
 }
 
 /// `prefix:local` into its parts (the prefix ends at the first colon).
+#[inline]
 fn split_qname(qname: &str) -> (Option<&str>, &str) {
-    match qname.split_once(':') {
+    // Names are short: a plain loop beats a library search here.
+    let colon = qname.bytes().position(|b| b == b':');
+    match colon.and_then(|at| Some((qname.get(..at)?, qname.get(at + 1..)?))) {
         Some((prefix, local)) => (Some(prefix), local),
         None => (None, qname),
     }
@@ -1176,28 +1189,29 @@ impl XmlWriter {
 /// than tab and line ends, and U+FFFE/U+FFFF (bytes EF BF BE/BF). Scanned
 /// as bytes, a block at a time, so ordinary text costs little.
 fn find_invalid_char(text: &str) -> Result<(), u32> {
-    const BLOCK: usize = 32;
+    const BLOCK: usize = 64;
     let bytes = text.as_bytes();
-    for (block, chunk) in bytes.chunks(BLOCK).enumerate() {
-        // No early exit inside a block, so the test vectorises.
-        if !chunk
-            .iter()
-            .fold(false, |suspect, &b| suspect | (b < 0x20) | (b == 0xEF))
-        {
+    let blocks = bytes.chunks_exact(BLOCK);
+    let tail = blocks.remainder();
+    let tail_start = bytes.len() - tail.len();
+    for (start, block) in (0..).step_by(BLOCK).zip(blocks).chain([(tail_start, tail)]) {
+        // No early exit inside a block, so this test vectorises.
+        let mut suspect = false;
+        for &b in block {
+            suspect |= (b < 0x20) | (b == 0xEF);
+        }
+        if !suspect {
             continue;
         }
-        for (i, &b) in chunk.iter().enumerate() {
+        for (at, &b) in (start..).zip(block) {
             match b {
                 b'\t' | b'\n' | b'\r' => {}
                 0..0x20 => return Err(u32::from(b)),
-                0xEF => {
-                    let at = block * BLOCK + i;
-                    match bytes.get(at + 1..at + 3) {
-                        Some([0xBF, 0xBE]) => return Err(0xFFFE),
-                        Some([0xBF, 0xBF]) => return Err(0xFFFF),
-                        _ => {}
-                    }
-                }
+                0xEF => match bytes.get(at + 1..at + 3) {
+                    Some([0xBF, 0xBE]) => return Err(0xFFFE),
+                    Some([0xBF, 0xBF]) => return Err(0xFFFF),
+                    _ => {}
+                },
                 _ => {}
             }
         }
@@ -1256,6 +1270,12 @@ pub trait XmlValue: Sized {
     fn to_xml_text(&self) -> Cow<'_, str>;
     /// Parses the lexical form; the error says what was expected.
     fn from_xml_text(text: &str) -> Result<Self, String>;
+    /// Like [`from_xml_text`](Self::from_xml_text), given text the reader
+    /// may own, which `String` takes instead of copying; on an error the
+    /// text must be left as it was, for the message.
+    fn from_xml_cow(text: &mut Cow<'_, str>) -> Result<Self, String> {
+        Self::from_xml_text(text)
+    }
 }
 
 impl XmlValue for String {
@@ -1264,6 +1284,9 @@ impl XmlValue for String {
     }
     fn from_xml_text(text: &str) -> Result<Self, String> {
         Ok(text.to_owned())
+    }
+    fn from_xml_cow(text: &mut Cow<'_, str>) -> Result<Self, String> {
+        Ok(std::mem::take(text).into_owned())
     }
 }
 
