@@ -9,7 +9,8 @@ use wsdl::{QName, SoapVersion};
 
 use crate::plan::{
     AliasPlan, ArrayPlan, ChoicePlan, ClientPlan, EnumPlan, FaultVariant, FieldKind, FieldPlan,
-    Occurs, OperationPlan, Plan, RustType, StructPlan, TypeItem, TypeUse, WildcardPlan,
+    Occurs, OperationPlan, Plan, PolymorphicPlan, RustType, StructPlan, TypeItem, TypeUse,
+    WildcardPlan,
 };
 
 /// What every emitting function needs: the runtime path and the constant
@@ -212,6 +213,7 @@ pub fn emit(plan: &Plan, cx: &Cx, server: bool, samples: bool) -> TokenStream {
         TypeItem::Alias(a) => emit_alias(a),
         TypeItem::Array(a) => emit_array(a),
         TypeItem::Choice(c) => emit_choice(c, cx),
+        TypeItem::Polymorphic(p) => emit_polymorphic(p, cx),
     });
     let faults = emit_faults(plan, cx);
     let headers = emit_headers(plan, cx);
@@ -850,6 +852,107 @@ fn emit_choice(c: &ChoicePlan, cx: &Cx) -> TokenStream {
                     #(#encodes)*
                 }
                 Ok(())
+            }
+        }
+    }
+}
+
+/// The enum of a type and its derived types: each variant boxed (so the
+/// enum stays small and never makes a type infinitely large), encoded with
+/// `xsi:type` for a derived type, decoded by the `xsi:type` received.
+fn emit_polymorphic(p: &PolymorphicPlan, cx: &Cx) -> TokenStream {
+    let rt = &cx.rt;
+    let name = ident(&p.name);
+    let base_name = xml_name(cx, &p.base);
+    let origin = doc_line(&if p.abstract_ {
+        format!(
+            "An element declared with abstract complex type `{}` holds this: one of the types \
+             derived from it, named on the wire by `xsi:type`.",
+            p.base
+        )
+    } else {
+        format!(
+            "An element declared with complex type `{}` holds this: the type itself, or one \
+             derived from it, named on the wire by `xsi:type`.",
+            p.base
+        )
+    });
+    let variants = p.variants.iter().map(|v| {
+        let vid = ident(&v.name);
+        let ty = ident(&v.rust);
+        let doc = if v.is_base {
+            doc_line(&format!("`{}` itself (no `xsi:type`).", v.xsd_type))
+        } else {
+            doc_line(&format!("`xsi:type` `{}`.", v.xsd_type))
+        };
+        quote! { #doc #vid(Box<#ty>), }
+    });
+    let first = ident(&p.variants[0].name);
+    let froms = p.variants.iter().map(|v| {
+        let vid = ident(&v.name);
+        let ty = ident(&v.rust);
+        quote! {
+            impl From<#ty> for #name {
+                fn from(value: #ty) -> Self { Self::#vid(Box::new(value)) }
+            }
+        }
+    });
+    let encodes = p.variants.iter().map(|v| {
+        let vid = ident(&v.name);
+        if v.is_base {
+            quote! { Self::#vid(value) => #rt::XmlEncode::encode_xml(&**value, writer, name), }
+        } else {
+            let type_name = xml_name(cx, &v.xsd_type);
+            quote! {
+                Self::#vid(value) => {
+                    writer.set_next_type(name, #type_name)?;
+                    #rt::XmlEncode::encode_xml(&**value, writer, name)
+                }
+            }
+        }
+    });
+    let decodes = p.variants.iter().map(|v| {
+        let vid = ident(&v.name);
+        let type_name = xml_name(cx, &v.xsd_type);
+        quote! {
+            if found.is(#type_name) {
+                return Ok(Self::#vid(Box::new(#rt::XmlDecode::decode_xml(reader, start)?)));
+            }
+        }
+    });
+    let untyped = match p.variants.iter().find(|v| v.is_base) {
+        Some(base) => {
+            let vid = ident(&base.name);
+            quote! { Ok(Self::#vid(Box::new(#rt::XmlDecode::decode_xml(reader, start)?))) }
+        }
+        None => quote! { Err(#rt::xml::missing_type(reader, #base_name)) },
+    };
+    quote! {
+        #origin
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+        impl Default for #name {
+            fn default() -> Self {
+                Self::#first(Default::default())
+            }
+        }
+        #(#froms)*
+        impl #rt::XmlEncode for #name {
+            fn encode_xml(&self, writer: &mut #rt::XmlWriter, name: #rt::XmlName<'_>) -> Result<(), #rt::EncodeError> {
+                match self {
+                    #(#encodes)*
+                }
+            }
+        }
+        impl #rt::XmlDecode for #name {
+            fn decode_xml(reader: &mut #rt::XmlReader<'_>, start: &#rt::Start) -> Result<Self, #rt::DecodeError> {
+                let Some(found) = &start.xsi_type else {
+                    return #untyped;
+                };
+                #(#decodes)*
+                Err(#rt::xml::unknown_type(reader, found, #base_name))
             }
         }
     }

@@ -8,7 +8,8 @@ use quote::{format_ident, quote};
 
 use crate::emit::{base_type, ident, Cx};
 use crate::plan::{
-    ChoicePlan, ClientPlan, EnumPlan, Occurs, Plan, RustType, StructPlan, TypeItem, TypeUse,
+    ChoicePlan, ClientPlan, EnumPlan, Occurs, Plan, PolymorphicPlan, RustType, StructPlan,
+    TypeItem, TypeUse,
 };
 
 /// Complex values and lists nest, and use up depth; simple values do not,
@@ -104,6 +105,33 @@ fn emit_choice_sample(cx: &Cx, c: &ChoicePlan) -> TokenStream {
         impl #rt::sample::Sample for #name {
             fn sample(gen: &mut #rt::sample::Gen) -> Self {
                 #name::#variant(#value)
+            }
+        }
+    }
+}
+
+/// Any of the types, by the next number, so round trips cover derived
+/// values (`xsi:type`) as well as the base; past the depth limit always the
+/// first, which ends recursion through derived types.
+fn emit_polymorphic_sample(cx: &Cx, p: &PolymorphicPlan) -> TokenStream {
+    let rt = &cx.rt;
+    let name = ident(&p.name);
+    let count = p.variants.len();
+    let arms = p.variants.iter().enumerate().map(|(index, v)| {
+        let vid = ident(&v.name);
+        let pattern = if index + 1 == count {
+            quote! { _ }
+        } else {
+            quote! { #index }
+        };
+        quote! { #pattern => Self::#vid(Box::new(#rt::sample::sample(gen))), }
+    });
+    quote! {
+        impl #rt::sample::Sample for #name {
+            fn sample(gen: &mut #rt::sample::Gen) -> Self {
+                match gen.pick_index(#count) {
+                    #(#arms)*
+                }
             }
         }
     }
@@ -249,6 +277,7 @@ pub fn emit_samples(plan: &Plan, cx: &Cx) -> TokenStream {
         TypeItem::Enum(e) => emit_enum_sample(cx, e),
         TypeItem::Alias(_) | TypeItem::Array(_) => TokenStream::new(),
         TypeItem::Choice(c) => emit_choice_sample(cx, c),
+        TypeItem::Polymorphic(p) => emit_polymorphic_sample(cx, p),
     });
     let clients = plan
         .clients

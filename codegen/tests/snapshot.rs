@@ -70,6 +70,12 @@ fn breadth_snapshot() {
     check_snapshot_with("breadth", false);
 }
 
+/// `xsi:type` polymorphism (`fixture_polymorphism.rs`).
+#[test]
+fn polymorphism_snapshot() {
+    check_snapshot("polymorphism");
+}
+
 /// rpc/literal and rpc/encoded operations (`fixture_rpc.rs`).
 #[test]
 fn rpc_snapshot() {

@@ -75,6 +75,15 @@ impl Gen {
         Some(self.many_with(make)).filter(|items| !items.is_empty())
     }
 
+    /// An index below `count`, by the next number; 0 at the depth limit
+    /// (so a recursive choice among types ends with the first).
+    pub fn pick_index(&mut self, count: usize) -> usize {
+        if count == 0 || self.depth >= self.max_depth {
+            return 0;
+        }
+        (self.number() % count as u64) as usize
+    }
+
     /// One of `choices`, by the next number.
     pub fn pick<T: Clone>(&mut self, choices: &[T]) -> Option<T> {
         if choices.is_empty() {
@@ -163,5 +172,16 @@ impl Sample for DateTime {
 impl<T: Sample> Sample for Box<T> {
     fn sample(gen: &mut Gen) -> Self {
         Box::new(T::sample(gen))
+    }
+}
+
+impl<T: Sample> Sample for super::xml::Nillable<T> {
+    /// Nil about one time in three, so both forms cross the wire.
+    fn sample(gen: &mut Gen) -> Self {
+        if gen.number() % 3 == 0 {
+            super::xml::Nillable::Nil
+        } else {
+            super::xml::Nillable::Value(T::sample(gen))
+        }
     }
 }
