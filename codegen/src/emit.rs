@@ -600,20 +600,25 @@ fn emit_decode(s: &StructPlan, cx: &Cx) -> TokenStream {
                 }
             }
         });
-    // Elements no other field takes go to the `xs:any` field, if there is one.
-    let fallback = match s
-        .fields
-        .iter()
-        .find(|f| matches!(f.kind, FieldKind::Any(_)))
-    {
-        Some(f) => {
-            let store = store(f);
-            quote! {
+    // Elements no other field takes go to an `xs:any` field whose namespace
+    // constraint accepts them; anything else is an error, never swallowed.
+    let wildcards = s.fields.iter().filter_map(|f| {
+        let FieldKind::Any(wildcard) = &f.kind else {
+            return None;
+        };
+        let wildcard = wildcard_tokens(cx, wildcard);
+        let store = store(f);
+        Some(quote! {
+            if #wildcard.accepts(&child) {
                 let value = #rt::RawElement::read(reader, &child)?;
                 #store
+                continue;
             }
-        }
-        None => quote! { return Err(#rt::xml::unexpected(reader, &child)); },
+        })
+    });
+    let fallback = quote! {
+        #(#wildcards)*
+        return Err(#rt::xml::unexpected(reader, &child));
     };
     let finish = s.fields.iter().map(|f| {
         let fid = slot(&f.name);

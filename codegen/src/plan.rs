@@ -609,7 +609,7 @@ impl<'d> Planner<'d> {
     fn plan_polymorphism(&mut self) {
         let types = &self.defs.schema.types;
         let is_struct = |q: &QName| {
-            matches!(types.get(q), Some(TypeDef::Complex(c)) if array_item(c).is_none())
+            matches!(types.get(q), Some(TypeDef::Complex(c)) if array_item(c, &self.substitutes).is_none())
                 && q.namespace.as_deref() != Some(SOAP_ENCODING_NS)
         };
         let mut derived: BTreeMap<QName, BTreeSet<QName>> = BTreeMap::new();
@@ -758,7 +758,7 @@ impl<'d> Planner<'d> {
                 }
             }
             TypeDef::Complex(complex)
-                if complex.name.is_some() && array_item(complex).is_some() =>
+                if complex.name.is_some() && array_item(complex, &self.substitutes).is_some() =>
             {
                 let doc = complex.documentation.clone().or(outer_doc);
                 let TypeUse { rust, .. } = self.type_use(
@@ -1432,7 +1432,8 @@ impl<'d> Planner<'d> {
                     })?;
                 match self.defs.schema.types.get(q) {
                     Some(TypeDef::Simple(_)) => RustType::Simple(name),
-                    Some(TypeDef::Complex(complex)) => match array_item(complex) {
+                    Some(TypeDef::Complex(complex)) => match array_item(complex, &self.substitutes)
+                    {
                         Some(item) => {
                             let mut item_use =
                                 self.type_use(&item.ty, &name, &item.name.local, origin)?;
@@ -1915,7 +1916,13 @@ impl<'d> Planner<'d> {
 
 /// The repeated element of an array wrapper type: a sequence of exactly one
 /// element that may repeat, and nothing else (no attributes).
-fn array_item(complex: &wsdl::ComplexType) -> Option<&wsdl::LocalElement> {
+/// The repeated element of an array wrapper type (a sequence of just one
+/// repeated element), which is then exposed as a `Vec`. Not when that
+/// element heads a substitution group: other elements may stand in for it.
+fn array_item<'c>(
+    complex: &'c wsdl::ComplexType,
+    heads: &BTreeMap<QName, Vec<QName>>,
+) -> Option<&'c wsdl::LocalElement> {
     let Content::Elements(group) = &complex.content else {
         return None;
     };
@@ -1938,7 +1945,11 @@ fn array_item(complex: &wsdl::ComplexType) -> Option<&wsdl::LocalElement> {
             let Term::Element(element) = &particle.term else {
                 return None;
             };
-            (!element.nillable).then_some(element)
+            let substituted = element
+                .reference
+                .as_ref()
+                .is_some_and(|head| heads.contains_key(head));
+            (!element.nillable && !substituted).then_some(element)
         }
         _ => None,
     }

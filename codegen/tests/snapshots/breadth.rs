@@ -949,8 +949,12 @@ pub mod breadth {
                     )?;
                     continue;
                 }
-                let value = rt::RawElement::read(reader, &child)?;
-                slot_any.push(value);
+                if rt::Wildcard::Other(Some("urn:example:breadth")).accepts(&child) {
+                    let value = rt::RawElement::read(reader, &child)?;
+                    slot_any.push(value);
+                    continue;
+                }
+                return Err(rt::xml::unexpected(reader, &child));
             }
             Ok(Self {
                 item: rt::xml::require(
