@@ -67,6 +67,9 @@ pub struct RecordedRequest {
 pub struct ReceivedPost {
     /// The job the POST was added to (new or continued).
     pub job_handle: String,
+    /// The `auth` part, decoded. It holds the credentials (its `Debug`
+    /// hides them): keep it in tests.
+    pub auth: AuthHeader,
     /// The `uploadParams` part, decoded.
     pub params: UploadPostParams,
     pub files: Vec<ReceivedFile>,
@@ -156,7 +159,8 @@ struct State {
     uploads: Vec<ReceivedPost>,
     kept_upload_bytes: usize,
     upload_jobs_started: u32,
-    cut_next_upload_after: Option<usize>,
+    /// (UploadFile POSTs to let through first, bytes to read of the one cut).
+    upload_cut: Option<(usize, usize)>,
 }
 
 impl State {
@@ -307,7 +311,14 @@ impl MockIps {
     /// body, then drops the connection without answering (nothing of that
     /// POST is kept and no job starts).
     pub fn cut_next_upload_after(&self, bytes: usize) {
-        self.shared.state().cut_next_upload_after = Some(bytes);
+        self.cut_upload_after(0, bytes);
+    }
+
+    /// Like [`cut_next_upload_after`](Self::cut_next_upload_after) for the
+    /// UploadFile POST that follows `posts_let_through` others (counted as
+    /// their request heads arrive), to cut a later POST of a job.
+    pub fn cut_upload_after(&self, posts_let_through: usize, bytes: usize) {
+        self.shared.state().upload_cut = Some((posts_let_through, bytes));
     }
 
     /// How the upload job started with this job name runs once a POST ends
@@ -402,10 +413,17 @@ impl Handler for MockHandler {
     }
 
     fn cut_off_after(&self, _method: &str, path: &str) -> Option<usize> {
-        if is_upload(path) {
-            self.shared.state().cut_next_upload_after.take()
-        } else {
-            None
+        if !is_upload(path) {
+            return None;
+        }
+        let mut state = self.shared.state();
+        match state.upload_cut.as_mut() {
+            Some((0, _)) => state.upload_cut.take().map(|(_, bytes)| bytes),
+            Some((let_through, _)) => {
+                *let_through -= 1;
+                None
+            }
+            None => None,
         }
     }
 }
@@ -660,6 +678,7 @@ impl MockHandler {
         }
         state.uploads.push(ReceivedPost {
             job_handle: job_handle.clone(),
+            auth: header,
             params,
             files,
         });

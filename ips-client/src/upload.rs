@@ -551,7 +551,9 @@ impl UploadError {
         }
     }
 
-    /// True when the error was found before anything was sent.
+    /// True for the refusals found from the file list and metadata alone,
+    /// before anything was sent (a [`File`](Self::File) error may come
+    /// before or while sending).
     pub fn is_refused_before_sending(&self) -> bool {
         matches!(
             self,

@@ -148,6 +148,11 @@ async fn several_files_in_several_posts_arrive_intact_with_progress() {
     assert_eq!(ends, [Some(false), Some(false), Some(true)]);
     assert!(posts.iter().all(|p| p.job_handle == outcome.job_handle));
     assert!(posts.iter().all(|p| p.params.company_handle == COMPANY));
+    // The builder's credentials travel in every POST's auth part.
+    assert!(posts.iter().all(|p| {
+        p.auth.user.as_deref() == Some(DEFAULT_USER)
+            && p.auth.password.as_deref() == Some(DEFAULT_PASSWORD)
+    }));
 
     let received: Vec<_> = posts.iter().flat_map(|p| p.files.clone()).collect();
     let names: Vec<&str> = received.iter().map(|f| f.file_name.as_str()).collect();
@@ -376,6 +381,41 @@ async fn a_connection_cut_midway_is_an_interruption_and_no_job() {
     // The servlet is fine afterwards: the same upload goes through.
     let outcome = uploader(&mock).upload(&job, &files, |_| {}).await.unwrap();
     assert_eq!(mock.uploads()[0].job_handle, outcome.job_handle);
+}
+
+#[tokio::test]
+async fn a_cut_in_a_later_post_keeps_the_job_and_what_was_accepted() {
+    let mock = MockIps::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<UploadFile> = (0..3)
+        .map(|i| UploadFile::new(write(dir.path(), &format!("{i}.jpg"), &content(200_000, i))))
+        .collect();
+    let job = UploadJob::new(COMPANY, "cut-later");
+    mock.cut_upload_after(1, 1024);
+    let error = uploader(&mock)
+        .files_per_post(1)
+        .upload(&job, &files, |_| {})
+        .await
+        .unwrap_err();
+    let posts = mock.uploads();
+    assert_eq!(posts.len(), 1);
+    assert_eq!(error.job_handle.as_ref(), Some(&posts[0].job_handle));
+    assert_eq!(error.files_accepted, 1);
+    assert!(
+        matches!(&error.error, UploadError::Interrupted { file: Some(f), .. } if f.ends_with("1.jpg")),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains(&posts[0].job_handle), "{error}");
+    // The job was never ended, so it neither runs nor has a log.
+    let client = builder(&mock).build().unwrap();
+    let logs = client
+        .get_job_logs(&api::GetJobLogsParam {
+            company_handle: Some(COMPANY.to_owned()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(logs.job_log_array.is_empty(), "{logs:?}");
 }
 
 #[tokio::test]
