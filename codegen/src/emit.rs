@@ -206,15 +206,37 @@ fn decode_child(cx: &Cx, ty: &TypeUse) -> TokenStream {
     }
 }
 
-pub fn emit(plan: &Plan, cx: &Cx, server: bool, samples: bool) -> TokenStream {
-    let types = plan.types.iter().map(|item| match item {
-        TypeItem::Struct(s) => emit_struct(s, cx),
-        TypeItem::Enum(e) => emit_enum(e, cx),
-        TypeItem::Alias(a) => emit_alias(a),
-        TypeItem::Array(a) => emit_array(a),
-        TypeItem::Choice(c) => emit_choice(c, cx),
-        TypeItem::Polymorphic(p) => emit_polymorphic(p, cx),
-    });
+/// The generated module's items, in parts, so they can be written to one
+/// file or spread over a module tree.
+pub struct Emitted {
+    /// Namespace constants.
+    pub head: TokenStream,
+    /// One entry per generated type: its Rust name and its items.
+    pub types: Vec<(String, TokenStream)>,
+    /// Faults, headers, endpoints, clients and services.
+    pub rest: TokenStream,
+    /// The items of the `samples` module, when asked for.
+    pub samples: Option<TokenStream>,
+    /// The `operations` module.
+    pub operations: TokenStream,
+}
+
+pub fn emit(plan: &Plan, cx: &Cx, server: bool, samples: bool) -> Emitted {
+    let types = plan
+        .types
+        .iter()
+        .map(|item| {
+            let tokens = match item {
+                TypeItem::Struct(s) => emit_struct(s, cx),
+                TypeItem::Enum(e) => emit_enum(e, cx),
+                TypeItem::Alias(a) => emit_alias(a),
+                TypeItem::Array(a) => emit_array(a),
+                TypeItem::Choice(c) => emit_choice(c, cx),
+                TypeItem::Polymorphic(p) => emit_polymorphic(p, cx),
+            };
+            (item.name().to_owned(), tokens)
+        })
+        .collect();
     let faults = emit_faults(plan, cx);
     let headers = emit_headers(plan, cx);
     let clients = plan.clients.iter().map(|c| emit_client(plan, c, cx));
@@ -235,20 +257,24 @@ pub fn emit(plan: &Plan, cx: &Cx, server: bool, samples: bool) -> TokenStream {
         let doc = doc_line(&format!("`{uri}`"));
         quote! { #doc pub const #name: &str = #uri; }
     });
-    quote! {
-        #(#namespace_consts)*
-        #(#types)*
-        #faults
-        #headers
-        #endpoints
-        #(#clients)*
-        #(#services)*
-        #samples
-        /// Static descriptions of each operation as bound in the WSDL.
-        pub mod operations {
-            use super::*;
-            #(#descriptors)*
-        }
+    Emitted {
+        head: quote! { #(#namespace_consts)* },
+        types,
+        rest: quote! {
+            #faults
+            #headers
+            #endpoints
+            #(#clients)*
+            #(#services)*
+        },
+        samples,
+        operations: quote! {
+            /// Static descriptions of each operation as bound in the WSDL.
+            pub mod operations {
+                use super::*;
+                #(#descriptors)*
+            }
+        },
     }
 }
 

@@ -311,12 +311,9 @@ pub fn emit_samples(plan: &Plan, cx: &Cx) -> TokenStream {
         .clients
         .iter()
         .map(|c| emit_client_samples(plan, c, cx));
+    // The caller wraps these in `pub mod samples { use super::*; ... }`.
     quote! {
-        /// Sample values and a sample service, for round-trip tests.
-        pub mod samples {
-            use super::*;
-            #(#impls)*
-            #(#clients)*
-        }
+        #(#impls)*
+        #(#clients)*
     }
 }

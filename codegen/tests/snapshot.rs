@@ -25,6 +25,7 @@ fn generate_with(name: &str, samples: bool) -> String {
         server: true,
         samples,
         blocking: true,
+        module_tree: false,
     };
     codegen::generate_source(&defs, &options)
         .unwrap_or_else(|e| panic!("generating {name}: {e}"))
