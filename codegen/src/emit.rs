@@ -9,7 +9,8 @@ use wsdl::{QName, SoapVersion};
 
 use crate::plan::{
     AliasPlan, ArrayPlan, ChoicePlan, ClientPlan, EnumPlan, FaultVariant, FieldKind, FieldPlan,
-    Occurs, OperationPlan, Plan, RustType, StructPlan, TypeItem, TypeUse, WildcardPlan,
+    Occurs, OperationPlan, Plan, PolymorphicPlan, RustType, StructPlan, TypeItem, TypeUse,
+    WildcardPlan,
 };
 
 /// What every emitting function needs: the runtime path and the constant
@@ -208,14 +209,37 @@ fn namespace_guard(cx: &Cx, subject: &Ident, name: &QName) -> TokenStream {
     }
 }
 
-pub fn emit(plan: &Plan, cx: &Cx, server: bool, samples: bool) -> TokenStream {
-    let types = plan.types.iter().map(|item| match item {
-        TypeItem::Struct(s) => emit_struct(s, cx),
-        TypeItem::Enum(e) => emit_enum(e, cx),
-        TypeItem::Alias(a) => emit_alias(a),
-        TypeItem::Array(a) => emit_array(a),
-        TypeItem::Choice(c) => emit_choice(c, cx),
-    });
+/// The generated module's items, in parts, so they can be written to one
+/// file or spread over a module tree.
+pub struct Emitted {
+    /// Namespace constants.
+    pub head: TokenStream,
+    /// One entry per generated type: its Rust name and its items.
+    pub types: Vec<(String, TokenStream)>,
+    /// Faults, headers, endpoints, clients and services.
+    pub rest: TokenStream,
+    /// The items of the `samples` module, when asked for.
+    pub samples: Option<TokenStream>,
+    /// The `operations` module.
+    pub operations: TokenStream,
+}
+
+pub fn emit(plan: &Plan, cx: &Cx, server: bool, samples: bool) -> Emitted {
+    let types = plan
+        .types
+        .iter()
+        .map(|item| {
+            let tokens = match item {
+                TypeItem::Struct(s) => emit_struct(s, cx),
+                TypeItem::Enum(e) => emit_enum(e, cx),
+                TypeItem::Alias(a) => emit_alias(a),
+                TypeItem::Array(a) => emit_array(a),
+                TypeItem::Choice(c) => emit_choice(c, cx),
+                TypeItem::Polymorphic(p) => emit_polymorphic(p, cx),
+            };
+            (item.name().to_owned(), tokens)
+        })
+        .collect();
     let faults = emit_faults(plan, cx);
     let headers = emit_headers(plan, cx);
     let clients = plan.clients.iter().map(|c| emit_client(plan, c, cx));
@@ -236,20 +260,24 @@ pub fn emit(plan: &Plan, cx: &Cx, server: bool, samples: bool) -> TokenStream {
         let doc = doc_line(&format!("`{uri}`"));
         quote! { #doc pub const #name: &str = #uri; }
     });
-    quote! {
-        #(#namespace_consts)*
-        #(#types)*
-        #faults
-        #headers
-        #endpoints
-        #(#clients)*
-        #(#services)*
-        #samples
-        /// Static descriptions of each operation as bound in the WSDL.
-        pub mod operations {
-            use super::*;
-            #(#descriptors)*
-        }
+    Emitted {
+        head: quote! { #(#namespace_consts)* },
+        types,
+        rest: quote! {
+            #faults
+            #headers
+            #endpoints
+            #(#clients)*
+            #(#services)*
+        },
+        samples,
+        operations: quote! {
+            /// Static descriptions of each operation as bound in the WSDL.
+            pub mod operations {
+                use super::*;
+                #(#descriptors)*
+            }
+        },
     }
 }
 
@@ -598,17 +626,23 @@ fn emit_decode(s: &StructPlan, cx: &Cx) -> TokenStream {
                 }
             }
         });
-    // Elements no other field takes go to the `xs:any` field, if there is one.
-    let fallback = match s
-        .fields
-        .iter()
-        .find(|f| matches!(f.kind, FieldKind::Any(_)))
-    {
-        Some(f) => {
-            let fid = slot(&f.name);
-            quote! { _ => #rt::xml::read_child(reader, &child, &mut #fid, #rt::RawElement::read)?, }
-        }
-        None => quote! { _ => return Err(#rt::xml::unexpected(reader, &child)), },
+    // Elements no other field takes go to an `xs:any` field whose namespace
+    // constraint accepts them; anything else is an error, never swallowed.
+    let wildcards = s.fields.iter().filter_map(|f| {
+        let FieldKind::Any(wildcard) = &f.kind else {
+            return None;
+        };
+        let fid = slot(&f.name);
+        let wildcard = wildcard_tokens(cx, wildcard);
+        Some(quote! {
+            _ if #wildcard.accepts(&child) => {
+                #rt::xml::read_child(reader, &child, &mut #fid, #rt::RawElement::read)?
+            }
+        })
+    });
+    let fallback = quote! {
+        #(#wildcards)*
+        _ => return Err(#rt::xml::unexpected(reader, &child)),
     };
     let finish = s.fields.iter().map(|f| {
         let fid = slot(&f.name);
@@ -859,6 +893,107 @@ fn emit_choice(c: &ChoicePlan, cx: &Cx) -> TokenStream {
                     #(#encodes)*
                 }
                 Ok(())
+            }
+        }
+    }
+}
+
+/// The enum of a type and its derived types: each variant boxed (so the
+/// enum stays small and never makes a type infinitely large), encoded with
+/// `xsi:type` for a derived type, decoded by the `xsi:type` received.
+fn emit_polymorphic(p: &PolymorphicPlan, cx: &Cx) -> TokenStream {
+    let rt = &cx.rt;
+    let name = ident(&p.name);
+    let base_name = xml_name(cx, &p.base);
+    let origin = doc_line(&if p.abstract_ {
+        format!(
+            "An element declared with abstract complex type `{}` holds this: one of the types \
+             derived from it, named on the wire by `xsi:type`.",
+            p.base
+        )
+    } else {
+        format!(
+            "An element declared with complex type `{}` holds this: the type itself, or one \
+             derived from it, named on the wire by `xsi:type`.",
+            p.base
+        )
+    });
+    let variants = p.variants.iter().map(|v| {
+        let vid = ident(&v.name);
+        let ty = ident(&v.rust);
+        let doc = if v.is_base {
+            doc_line(&format!("`{}` itself (no `xsi:type`).", v.xsd_type))
+        } else {
+            doc_line(&format!("`xsi:type` `{}`.", v.xsd_type))
+        };
+        quote! { #doc #vid(Box<#ty>), }
+    });
+    let first = ident(&p.variants[0].name);
+    let froms = p.variants.iter().map(|v| {
+        let vid = ident(&v.name);
+        let ty = ident(&v.rust);
+        quote! {
+            impl From<#ty> for #name {
+                fn from(value: #ty) -> Self { Self::#vid(Box::new(value)) }
+            }
+        }
+    });
+    let encodes = p.variants.iter().map(|v| {
+        let vid = ident(&v.name);
+        if v.is_base {
+            quote! { Self::#vid(value) => #rt::XmlEncode::encode_xml(&**value, writer, name), }
+        } else {
+            let type_name = xml_name(cx, &v.xsd_type);
+            quote! {
+                Self::#vid(value) => {
+                    writer.set_next_type(name, #type_name)?;
+                    #rt::XmlEncode::encode_xml(&**value, writer, name)
+                }
+            }
+        }
+    });
+    let decodes = p.variants.iter().map(|v| {
+        let vid = ident(&v.name);
+        let type_name = xml_name(cx, &v.xsd_type);
+        quote! {
+            if found.is(#type_name) {
+                return Ok(Self::#vid(Box::new(#rt::XmlDecode::decode_xml(reader, start)?)));
+            }
+        }
+    });
+    let untyped = match p.variants.iter().find(|v| v.is_base) {
+        Some(base) => {
+            let vid = ident(&base.name);
+            quote! { Ok(Self::#vid(Box::new(#rt::XmlDecode::decode_xml(reader, start)?))) }
+        }
+        None => quote! { Err(#rt::xml::missing_type(reader, #base_name)) },
+    };
+    quote! {
+        #origin
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+        impl Default for #name {
+            fn default() -> Self {
+                Self::#first(Default::default())
+            }
+        }
+        #(#froms)*
+        impl #rt::XmlEncode for #name {
+            fn encode_xml(&self, writer: &mut #rt::XmlWriter, name: #rt::XmlName<'_>) -> Result<(), #rt::EncodeError> {
+                match self {
+                    #(#encodes)*
+                }
+            }
+        }
+        impl #rt::XmlDecode for #name {
+            fn decode_xml(reader: &mut #rt::XmlReader<'_>, start: &#rt::Start<'_>) -> Result<Self, #rt::DecodeError> {
+                let Some(found) = &start.xsi_type else {
+                    return #untyped;
+                };
+                #(#decodes)*
+                Err(#rt::xml::unknown_type(reader, found, #base_name))
             }
         }
     }

@@ -8,7 +8,8 @@ use quote::{format_ident, quote};
 
 use crate::emit::{base_type, ident, Cx};
 use crate::plan::{
-    ChoicePlan, ClientPlan, EnumPlan, Occurs, Plan, RustType, StructPlan, TypeItem, TypeUse,
+    ChoicePlan, ClientPlan, EnumPlan, FieldKind, Occurs, Plan, PolymorphicPlan, RustType,
+    StructPlan, TypeItem, TypeUse, WildcardPlan,
 };
 
 /// Complex values and lists nest, and use up depth; simple values do not,
@@ -69,7 +70,19 @@ fn emit_struct_sample(cx: &Cx, s: &StructPlan) -> TokenStream {
     });
     let fields = s.fields.iter().map(|f| {
         let fid = ident(&f.name);
-        let value = occurs_expr(cx, &f.ty, f.occurs);
+        let value = match &f.kind {
+            FieldKind::Any(wildcard) => {
+                let element = raw_element_expr(wildcard);
+                match f.occurs {
+                    Occurs::Required => element,
+                    Occurs::Optional => quote! { Some(#element) },
+                    Occurs::Many => quote! { vec![#element] },
+                }
+            }
+            // One node: two text nodes side by side read back as one.
+            FieldKind::Mixed => quote! { vec![#rt::sample::sample(gen)] },
+            _ => occurs_expr(cx, &f.ty, f.occurs),
+        };
         quote! { #fid: #value, }
     });
     let any = s.any_attribute.as_ref().map(|n| {
@@ -86,6 +99,19 @@ fn emit_struct_sample(cx: &Cx, s: &StructPlan) -> TokenStream {
     }
 }
 
+/// An element kept as received, in a namespace the wildcard accepts.
+fn raw_element_expr(wildcard: &WildcardPlan) -> TokenStream {
+    const SAMPLE_NS: &str = "urn:example:sample:any";
+    let namespace = match wildcard {
+        WildcardPlan::Any | WildcardPlan::Other(_) => Some(SAMPLE_NS.to_owned()),
+        WildcardPlan::List(list) => list.first().cloned().flatten(),
+    };
+    match namespace {
+        Some(ns) => quote! { gen.raw_element(Some(#ns)) },
+        None => quote! { gen.raw_element(None) },
+    }
+}
+
 /// A choice's sample is its first alternative's.
 fn emit_choice_sample(cx: &Cx, c: &ChoicePlan) -> TokenStream {
     let rt = &cx.rt;
@@ -94,7 +120,10 @@ fn emit_choice_sample(cx: &Cx, c: &ChoicePlan) -> TokenStream {
         return TokenStream::new();
     };
     let variant = ident(&first.name);
-    let value = sample_expr(cx, &first.ty);
+    let value = match &first.kind {
+        FieldKind::Any(wildcard) => raw_element_expr(wildcard),
+        _ => sample_expr(cx, &first.ty),
+    };
     let value = if first.many {
         quote! { gen.many_with(|gen| #value) }
     } else {
@@ -104,6 +133,33 @@ fn emit_choice_sample(cx: &Cx, c: &ChoicePlan) -> TokenStream {
         impl #rt::sample::Sample for #name {
             fn sample(gen: &mut #rt::sample::Gen) -> Self {
                 #name::#variant(#value)
+            }
+        }
+    }
+}
+
+/// Any of the types, by the next number, so round trips cover derived
+/// values (`xsi:type`) as well as the base; past the depth limit always the
+/// first, which ends recursion through derived types.
+fn emit_polymorphic_sample(cx: &Cx, p: &PolymorphicPlan) -> TokenStream {
+    let rt = &cx.rt;
+    let name = ident(&p.name);
+    let count = p.variants.len();
+    let arms = p.variants.iter().enumerate().map(|(index, v)| {
+        let vid = ident(&v.name);
+        let pattern = if index + 1 == count {
+            quote! { _ }
+        } else {
+            quote! { #index }
+        };
+        quote! { #pattern => Self::#vid(Box::new(#rt::sample::sample(gen))), }
+    });
+    quote! {
+        impl #rt::sample::Sample for #name {
+            fn sample(gen: &mut #rt::sample::Gen) -> Self {
+                match gen.pick_index(#count) {
+                    #(#arms)*
+                }
             }
         }
     }
@@ -249,17 +305,15 @@ pub fn emit_samples(plan: &Plan, cx: &Cx) -> TokenStream {
         TypeItem::Enum(e) => emit_enum_sample(cx, e),
         TypeItem::Alias(_) | TypeItem::Array(_) => TokenStream::new(),
         TypeItem::Choice(c) => emit_choice_sample(cx, c),
+        TypeItem::Polymorphic(p) => emit_polymorphic_sample(cx, p),
     });
     let clients = plan
         .clients
         .iter()
         .map(|c| emit_client_samples(plan, c, cx));
+    // The caller wraps these in `pub mod samples { use super::*; ... }`.
     quote! {
-        /// Sample values and a sample service, for round-trip tests.
-        pub mod samples {
-            use super::*;
-            #(#impls)*
-            #(#clients)*
-        }
+        #(#impls)*
+        #(#clients)*
     }
 }

@@ -41,6 +41,9 @@ pub enum TypeItem {
     Array(ArrayPlan),
     /// A `choice` (or a substitution group): one variant per alternative.
     Choice(ChoicePlan),
+    /// A complex type with derived types: what an element declared with it
+    /// may hold, chosen on the wire by `xsi:type`.
+    Polymorphic(PolymorphicPlan),
 }
 
 impl TypeItem {
@@ -51,8 +54,33 @@ impl TypeItem {
             TypeItem::Alias(a) => &a.name,
             TypeItem::Array(a) => &a.name,
             TypeItem::Choice(c) => &c.name,
+            TypeItem::Polymorphic(p) => &p.name,
         }
     }
+}
+
+/// `xsi:type` polymorphism: an element declared with type `base` may hold
+/// a value of any type derived from it (by extension or restriction), which
+/// it then names in `xsi:type`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolymorphicPlan {
+    pub name: String,
+    pub base: QName,
+    /// The base cannot appear itself: `xsi:type` is required.
+    pub abstract_: bool,
+    /// The base (unless abstract) first, then the derived types by name.
+    pub variants: Vec<PolymorphicVariant>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolymorphicVariant {
+    /// Variant ident, the same as `rust`.
+    pub name: String,
+    /// The XSD type, written in `xsi:type` (except for the base).
+    pub xsd_type: QName,
+    /// The generated struct holding its content.
+    pub rust: String,
+    pub is_base: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -350,6 +378,9 @@ struct Planner<'d> {
     substitutes: BTreeMap<QName, Vec<QName>>,
     /// Message elements given a struct of their own (see `element_use`).
     wrappers: BTreeMap<QName, String>,
+    /// Complex types with derived types -> their polymorphic type (see
+    /// [`PolymorphicPlan`]).
+    polymorphic: BTreeMap<QName, PolymorphicPlan>,
     diagnostics: BTreeSet<String>,
 }
 
@@ -408,6 +439,7 @@ pub fn plan(defs: &Definitions, options: &Options) -> Result<Plan, Error> {
         planned: BTreeSet::new(),
         substitutes: BTreeMap::new(),
         wrappers: BTreeMap::new(),
+        polymorphic: BTreeMap::new(),
         diagnostics: BTreeSet::new(),
     };
     for decl in defs.schema.elements.values() {
@@ -424,6 +456,7 @@ pub fn plan(defs: &Definitions, options: &Options) -> Result<Plan, Error> {
     let error_alias = planner.scope.claim("Error", None);
     let headers_struct = planner.scope.claim("Headers", None);
     planner.name_top_level_types();
+    planner.plan_polymorphism();
     planner.plan_top_level_types()?;
 
     let mut headers = Vec::new();
@@ -432,6 +465,11 @@ pub fn plan(defs: &Definitions, options: &Options) -> Result<Plan, Error> {
     let endpoints = plan_endpoints(defs);
 
     let mut types = planner.items;
+    types.extend(
+        std::mem::take(&mut planner.polymorphic)
+            .into_values()
+            .map(TypeItem::Polymorphic),
+    );
     box_recursive_fields(&mut types);
     types.sort_by(|a, b| a.name().cmp(b.name()));
     let namespaces = name_namespaces(&types, &headers, &faults, &clients, &mut planner.scope);
@@ -506,6 +544,7 @@ fn name_namespaces(
                 add(&a.item_element);
                 add_items(&a.item, &mut add);
             }
+            TypeItem::Polymorphic(p) => p.variants.iter().for_each(|v| add(&v.xsd_type)),
             TypeItem::Enum(_) | TypeItem::Alias(_) => {}
         }
     }
@@ -561,6 +600,90 @@ impl<'d> Planner<'d> {
                 Some(&names::namespace_suffix(q.namespace.as_deref())),
             );
             self.names.insert(key, name);
+        }
+    }
+
+    /// Finds every named complex type that others derive from and names
+    /// its polymorphic type (`{Base}OrDerived`), which elements declared
+    /// with it then hold. Array wrappers take no part: they are `Vec`s.
+    fn plan_polymorphism(&mut self) {
+        let types = &self.defs.schema.types;
+        let is_struct = |q: &QName| {
+            matches!(types.get(q), Some(TypeDef::Complex(c)) if array_item(c, &self.substitutes).is_none())
+                && q.namespace.as_deref() != Some(SOAP_ENCODING_NS)
+        };
+        let mut derived: BTreeMap<QName, BTreeSet<QName>> = BTreeMap::new();
+        for (name, def) in types {
+            let TypeDef::Complex(_) = def else { continue };
+            if !is_struct(name) {
+                continue;
+            }
+            // Every ancestor gains this type; a cycle (an error elsewhere)
+            // ends the walk.
+            let mut seen = BTreeSet::new();
+            let mut current = name;
+            while let Some(TypeDef::Complex(ComplexType {
+                derivation: Some(derivation),
+                ..
+            })) = types.get(current)
+            {
+                let base = &derivation.base;
+                if !seen.insert(base.clone()) || !is_struct(base) {
+                    break;
+                }
+                derived
+                    .entry(base.clone())
+                    .or_default()
+                    .insert(name.clone());
+                current = base;
+            }
+        }
+        for (base, members) in derived {
+            let Some(TypeDef::Complex(base_def)) = types.get(&base) else {
+                continue;
+            };
+            let Some(base_rust) = self.names.get(&TypeKey::Named(base.clone())).cloned() else {
+                continue;
+            };
+            let mut variants = Vec::new();
+            if !base_def.abstract_ {
+                variants.push(PolymorphicVariant {
+                    name: base_rust.clone(),
+                    xsd_type: base.clone(),
+                    rust: base_rust.clone(),
+                    is_base: true,
+                });
+            }
+            let mut others: Vec<PolymorphicVariant> = members
+                .iter()
+                .filter(|m| !matches!(types.get(*m), Some(TypeDef::Complex(c)) if c.abstract_))
+                .filter_map(|m| {
+                    let rust = self.names.get(&TypeKey::Named(m.clone()))?.clone();
+                    Some(PolymorphicVariant {
+                        name: rust.clone(),
+                        xsd_type: m.clone(),
+                        rust,
+                        is_base: false,
+                    })
+                })
+                .collect();
+            if others.is_empty() {
+                continue;
+            }
+            others.sort_by(|a, b| a.name.cmp(&b.name));
+            variants.extend(others);
+            let name = self
+                .scope
+                .claim(&format!("{base_rust}OrDerived"), Some("Type"));
+            self.polymorphic.insert(
+                base.clone(),
+                PolymorphicPlan {
+                    name,
+                    base,
+                    abstract_: base_def.abstract_,
+                    variants,
+                },
+            );
         }
     }
 
@@ -635,7 +758,7 @@ impl<'d> Planner<'d> {
                 }
             }
             TypeDef::Complex(complex)
-                if complex.name.is_some() && array_item(complex).is_some() =>
+                if complex.name.is_some() && array_item(complex, &self.substitutes).is_some() =>
             {
                 let doc = complex.documentation.clone().or(outer_doc);
                 let TypeUse { rust, .. } = self.type_use(
@@ -1309,7 +1432,8 @@ impl<'d> Planner<'d> {
                     })?;
                 match self.defs.schema.types.get(q) {
                     Some(TypeDef::Simple(_)) => RustType::Simple(name),
-                    Some(TypeDef::Complex(complex)) => match array_item(complex) {
+                    Some(TypeDef::Complex(complex)) => match array_item(complex, &self.substitutes)
+                    {
                         Some(item) => {
                             let mut item_use =
                                 self.type_use(&item.ty, &name, &item.name.local, origin)?;
@@ -1320,7 +1444,10 @@ impl<'d> Planner<'d> {
                                 item_element: item.name.clone(),
                             }
                         }
-                        None => RustType::Complex(name),
+                        None => match self.polymorphic.get(q) {
+                            Some(poly) => RustType::Complex(poly.name.clone()),
+                            None => RustType::Complex(name),
+                        },
                     },
                     None => RustType::Complex(name),
                 }
@@ -1789,7 +1916,13 @@ impl<'d> Planner<'d> {
 
 /// The repeated element of an array wrapper type: a sequence of exactly one
 /// element that may repeat, and nothing else (no attributes).
-fn array_item(complex: &wsdl::ComplexType) -> Option<&wsdl::LocalElement> {
+/// The repeated element of an array wrapper type (a sequence of just one
+/// repeated element), which is then exposed as a `Vec`. Not when that
+/// element heads a substitution group: other elements may stand in for it.
+fn array_item<'c>(
+    complex: &'c wsdl::ComplexType,
+    heads: &BTreeMap<QName, Vec<QName>>,
+) -> Option<&'c wsdl::LocalElement> {
     let Content::Elements(group) = &complex.content else {
         return None;
     };
@@ -1812,7 +1945,11 @@ fn array_item(complex: &wsdl::ComplexType) -> Option<&wsdl::LocalElement> {
             let Term::Element(element) = &particle.term else {
                 return None;
             };
-            (!element.nillable).then_some(element)
+            let substituted = element
+                .reference
+                .as_ref()
+                .is_some_and(|head| heads.contains_key(head));
+            (!element.nillable && !substituted).then_some(element)
         }
         _ => None,
     }

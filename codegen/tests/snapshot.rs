@@ -25,6 +25,7 @@ fn generate_with(name: &str, samples: bool) -> String {
         server: true,
         samples,
         blocking: true,
+        module_tree: false,
     };
     codegen::generate_source(&defs, &options)
         .unwrap_or_else(|e| panic!("generating {name}: {e}"))
@@ -68,6 +69,12 @@ fn jobs_snapshot() {
 #[test]
 fn breadth_snapshot() {
     check_snapshot_with("breadth", false);
+}
+
+/// `xsi:type` polymorphism (`fixture_polymorphism.rs`).
+#[test]
+fn polymorphism_snapshot() {
+    check_snapshot("polymorphism");
 }
 
 /// rpc/literal and rpc/encoded operations (`fixture_rpc.rs`).

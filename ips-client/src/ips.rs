@@ -8,12 +8,16 @@ use std::time::Duration;
 
 use crate::api::{AuthHeader, Headers, IpsApiPortTypeClient};
 use crate::soap::{ConfigError, Exchange, Limits, RetryPolicy, SoapClient, SoapVersion};
+use crate::upload::{Uploader, UploaderConfig};
 
 /// The generated IPS client, configured by [`IpsClientBuilder`].
 pub type IpsClient = IpsApiPortTypeClient;
 
 /// Path of the SOAP service below a regional base URL.
 const SERVICE_PATH: &str = "services/IpsApiService";
+
+/// Path of the UploadFile servlet below the same base as [`SERVICE_PATH`].
+const UPLOAD_PATH: &str = "UploadFile";
 
 /// Dynamic Media Classic regions, as listed in the IPS API reference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +55,22 @@ impl Region {
     pub fn endpoint(self, environment: Environment) -> String {
         format!("{}{SERVICE_PATH}", self.base_url(environment))
     }
+
+    /// The UploadFile servlet in this region, which receives files as
+    /// multipart HTTP POSTs (see [`crate::upload`]). It is served from a
+    /// different host than the SOAP API.
+    pub fn upload_url(self, environment: Environment) -> &'static str {
+        use Environment::*;
+        use Region::*;
+        match (self, environment) {
+            (NorthAmerica, Production) => "https://s7sps1ssl.scene7.com/scene7/UploadFile",
+            (NorthAmerica, Staging) => "https://s7sps1ssl-staging.scene7.com/scene7/UploadFile",
+            (Emea, Production) => "https://s7sps3ssl.scene7.com/scene7/UploadFile",
+            (Emea, Staging) => "https://s7sps3ssl-staging.scene7.com/scene7/UploadFile",
+            (AsiaPacific, Production) => "https://s7sps5ssl.scene7.com/scene7/UploadFile",
+            (AsiaPacific, Staging) => "https://s7sps5ssl-staging.scene7.com/scene7/UploadFile",
+        }
+    }
 }
 
 /// How requests authenticate. `Debug` never shows the secret.
@@ -70,7 +90,7 @@ impl Credentials {
         }
     }
 
-    fn secret(&self) -> &str {
+    pub(crate) fn secret(&self) -> &str {
         match self {
             Credentials::Password { password, .. } => password,
             Credentials::AccessToken(token) => token,
@@ -108,6 +128,7 @@ enum Target {
 #[derive(Clone)]
 pub struct IpsClientBuilder {
     target: Target,
+    upload_endpoint: Option<String>,
     credentials: Option<Credentials>,
     app_name: String,
     app_version: String,
@@ -127,6 +148,7 @@ impl fmt::Debug for IpsClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("IpsClientBuilder")
             .field("target", &self.target)
+            .field("upload_endpoint", &self.upload_endpoint)
             .field("credentials", &self.credentials)
             .field("app_name", &self.app_name)
             .field("app_version", &self.app_version)
@@ -141,6 +163,7 @@ impl Default for IpsClientBuilder {
     fn default() -> Self {
         IpsClientBuilder {
             target: Target::Region(Region::NorthAmerica, Environment::Production),
+            upload_endpoint: None,
             credentials: None,
             app_name: env!("CARGO_PKG_NAME").to_owned(),
             app_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -169,6 +192,14 @@ impl IpsClientBuilder {
     /// addresses unless [`allow_insecure_http`](Self::allow_insecure_http) is set.
     pub fn endpoint(mut self, url: impl Into<String>) -> Self {
         self.target = Target::Url(url.into());
+        self
+    }
+
+    /// The UploadFile servlet URL, when it cannot be derived from the
+    /// endpoint (see [`upload_endpoint_url`](Self::upload_endpoint_url)).
+    /// The same https rule applies.
+    pub fn upload_endpoint(mut self, url: impl Into<String>) -> Self {
+        self.upload_endpoint = Some(url.into());
         self
     }
 
@@ -220,7 +251,9 @@ impl IpsClientBuilder {
         self
     }
 
-    /// Limit for a whole call, response included (default 60 s).
+    /// Limit for a whole call, response included (default 60 s). For
+    /// uploads it bounds each wait for progress instead (see
+    /// [`Uploader::stall_timeout`]), as a large upload may take far longer.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -270,16 +303,94 @@ impl IpsClientBuilder {
         }
     }
 
+    /// The UploadFile servlet URL uploads go to: the one set with
+    /// [`upload_endpoint`](Self::upload_endpoint); else the region's; else,
+    /// for an endpoint URL ending in `services/IpsApiService`, the same
+    /// URL ending in `UploadFile` instead (as IPS hosts and the mock serve
+    /// it). Any other endpoint needs an explicit upload endpoint.
+    pub fn upload_endpoint_url(&self) -> Result<String, ConfigError> {
+        if let Some(url) = &self.upload_endpoint {
+            return Ok(url.clone());
+        }
+        match &self.target {
+            Target::Region(region, environment) => Ok(region.upload_url(*environment).to_owned()),
+            Target::Url(endpoint) => {
+                let mut url =
+                    url::Url::parse(endpoint).map_err(|e| ConfigError::InvalidEndpoint {
+                        reason: e.to_string(),
+                    })?;
+                let Some(base) = url.path().strip_suffix(SERVICE_PATH) else {
+                    return Err(ConfigError::InvalidEndpoint {
+                        reason: format!(
+                            "the UploadFile URL cannot be derived from an endpoint whose path \
+                             does not end in {SERVICE_PATH}: set upload_endpoint(...)"
+                        ),
+                    });
+                };
+                let path = format!("{base}{UPLOAD_PATH}");
+                url.set_path(&path);
+                url.set_query(None);
+                url.set_fragment(None);
+                Ok(url.into())
+            }
+        }
+    }
+
+    /// An [`Uploader`] for the UploadFile servlet, with this builder's
+    /// credentials, application identity, locale, HTTP client, limits,
+    /// timeout and https rule; it can be called before or after
+    /// [`build`](Self::build) on a clone, so everything is configured once.
+    pub fn build_uploader(&self) -> Result<Uploader, ConfigError> {
+        Uploader::from_config(UploaderConfig {
+            url: self.upload_endpoint_url()?,
+            allow_insecure_http: self.allow_insecure_http,
+            http_client: self.http_client.clone(),
+            auth_header: self.auth_header(),
+            secret: self.credentials.as_ref().map(|c| c.secret().to_owned()),
+            user_agent: self.user_agent(),
+            limits: self.limits.unwrap_or_default(),
+            stall_timeout: self.timeout,
+        })
+    }
+
+    fn user_agent(&self) -> String {
+        format!(
+            "{}/{} ips-client/{}",
+            self.app_name,
+            self.app_version,
+            env!("CARGO_PKG_VERSION")
+        )
+    }
+
+    /// The authHeader sent with every SOAP call and every upload.
+    #[allow(clippy::useless_conversion)]
+    fn auth_header(&self) -> AuthHeader {
+        let (user, password, access_token) = match self.credentials.clone() {
+            Some(Credentials::Password { user, password }) => (Some(user), Some(password), None),
+            Some(Credentials::AccessToken(token)) => (None, None, Some(token)),
+            None => (None, None, None),
+        };
+        // `.into()` fits both schema versions: 2014-04-03 requires appName and
+        // appVersion (String), 2013-02-15 leaves them optional (Option<String>).
+        AuthHeader {
+            user,
+            password,
+            access_token,
+            locale: self.locale.clone(),
+            app_name: self.app_name.clone().into(),
+            app_version: self.app_version.clone().into(),
+            gzip_response: self.gzip_response,
+            fault_http_status_code: self.fault_http_status_code,
+            ..Default::default()
+        }
+    }
+
     pub fn build(self) -> Result<IpsClient, ConfigError> {
+        let header = self.auth_header();
         let mut transport = SoapClient::builder(&self.endpoint_url())
             .version(self.version)
             .allow_insecure_http(self.allow_insecure_http)
-            .user_agent(format!(
-                "{}/{} ips-client/{}",
-                self.app_name,
-                self.app_version,
-                env!("CARGO_PKG_VERSION")
-            ));
+            .user_agent(self.user_agent());
         if let Some(timeout) = self.timeout {
             transport = transport.timeout(timeout);
         }
@@ -298,25 +409,6 @@ impl IpsClientBuilder {
         if let Some(credentials) = &self.credentials {
             transport = transport.redact(credentials.secret());
         }
-        let (user, password, access_token) = match self.credentials {
-            Some(Credentials::Password { user, password }) => (Some(user), Some(password), None),
-            Some(Credentials::AccessToken(token)) => (None, None, Some(token)),
-            None => (None, None, None),
-        };
-        // `.into()` fits both schema versions: 2014-04-03 requires appName and
-        // appVersion (String), 2013-02-15 leaves them optional (Option<String>).
-        #[allow(clippy::useless_conversion)]
-        let header = AuthHeader {
-            user,
-            password,
-            access_token,
-            locale: self.locale,
-            app_name: self.app_name.into(),
-            app_version: self.app_version.into(),
-            gzip_response: self.gzip_response,
-            fault_http_status_code: self.fault_http_status_code,
-            ..Default::default()
-        };
         let headers = Headers {
             auth_header: Some(header),
         };

@@ -44,4 +44,5 @@ pub type Error = api::Error;
 
 #[cfg(feature = "mock")]
 pub mod mock;
+pub mod upload;
 pub mod workflows;

@@ -993,10 +993,18 @@ fn bench_build(root: &Path) -> Result<String, String> {
         compile.push(build(spellings[0])?);
     }
     let generated = newest_generated(&target_dir.join("debug").join("build"));
-    let (lines, bytes) = generated
-        .as_ref()
-        .and_then(|p| std::fs::read_to_string(p).ok())
-        .map_or((0, 0), |s| (s.lines().count(), s.len()));
+    // The root file plus, for a module tree, the files under `ips_api/`.
+    let (lines, bytes) = generated.as_ref().map_or((0, 0), |root| {
+        let tree = root.with_extension("");
+        let mut files = vec![root.clone()];
+        if let Ok(entries) = std::fs::read_dir(&tree) {
+            files.extend(entries.filter_map(Result::ok).map(|e| e.path()));
+        }
+        files
+            .iter()
+            .filter_map(|p| std::fs::read_to_string(p).ok())
+            .fold((0, 0), |(l, b), s| (l + s.lines().count(), b + s.len()))
+    });
     let operations = wsdl::load(&root.join(official))
         .map(|d| {
             d.port_types

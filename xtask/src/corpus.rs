@@ -151,6 +151,9 @@ fn generate(
     let options = codegen::Options {
         module_name: "corpus".to_owned(),
         runtime_path: "ips_client::soap".to_owned(),
+        // Every entry as a module tree: the layout large WSDLs want, tried
+        // on all of them.
+        module_tree: true,
         ..codegen::Options::default()
     };
     let generated =
@@ -160,7 +163,12 @@ fn generate(
 
 /// Writes the scratch crate of one entry (only files that changed, so an
 /// unchanged entry is not rechecked from scratch).
-fn write_scratch(dir: &Path, entry: &str, source: &str, workspace: &Path) -> Result<(), String> {
+fn write_scratch(
+    dir: &Path,
+    entry: &str,
+    generated: &codegen::Generated,
+    workspace: &Path,
+) -> Result<(), String> {
     let src = dir.join("src");
     std::fs::create_dir_all(&src).map_err(|e| format!("creating {}: {e}", src.display()))?;
     let manifest = format!(
@@ -177,11 +185,10 @@ fn write_scratch(dir: &Path, entry: &str, source: &str, workspace: &Path) -> Res
     for (path, contents) in [
         (dir.join("Cargo.toml"), manifest.as_str()),
         (src.join("lib.rs"), lib.as_str()),
-        (src.join("generated.rs"), source),
     ] {
         codegen::write_if_changed(&path, contents.as_bytes()).map_err(|e| e.to_string())?;
     }
-    Ok(())
+    codegen::write_module(&src.join("generated.rs"), generated).map_err(|e| e.to_string())
 }
 
 /// Makes the scratch directory a workspace of the given entries, so one
@@ -302,7 +309,7 @@ pub fn run_entry(entry: &Entry, options: &Options, workspace: &Path) -> Row {
         return row;
     }
     let dir = options.scratch.join(&entry.name);
-    if let Err(message) = write_scratch(&dir, &entry.name, &generated.source, workspace) {
+    if let Err(message) = write_scratch(&dir, &entry.name, &generated, workspace) {
         row.outcome = Outcome::Failed { stage: "compile" };
         row.diagnostic = Some(message);
         return row;

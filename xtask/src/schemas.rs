@@ -31,6 +31,9 @@ pub fn extract(wsdl: &Path, out_dir: &Path) -> Result<Vec<String>, String> {
         .enumerate()
     {
         let file = format!("schema-{index}.xsd");
+        // Relative locations are relative to the WSDL, not to `out_dir`.
+        let base = wsdl.parent().unwrap_or(Path::new("."));
+        let schema = &absolute_locations(schema, base);
         let mut out = Vec::new();
         // xmltree keeps each element's in-scope namespaces, so the schema
         // written alone still resolves its QName-valued attributes.
@@ -53,4 +56,28 @@ pub fn extract(wsdl: &Path, out_dir: &Path) -> Result<Vec<String>, String> {
     std::fs::write(out_dir.join("all.xsd"), all).map_err(|e| format!("writing all.xsd: {e}"))?;
     written.push("all.xsd".to_owned());
     Ok(written)
+}
+
+/// A copy of `schema` whose `xs:import` and `xs:include` locations that are
+/// relative paths are made absolute against `base`.
+fn absolute_locations(schema: &Element, base: &Path) -> Element {
+    let mut schema = schema.clone();
+    for child in schema.children.iter_mut() {
+        let XMLNode::Element(child) = child else {
+            continue;
+        };
+        if child.namespace.as_deref() != Some(XSD)
+            || !matches!(child.name.as_str(), "import" | "include")
+        {
+            continue;
+        }
+        if let Some(location) = child.attributes.get_mut("schemaLocation") {
+            if !location.contains("://") && !Path::new(location.as_str()).is_absolute() {
+                let path = base.join(location.as_str());
+                let path = path.canonicalize().unwrap_or(path);
+                *location = path.display().to_string();
+            }
+        }
+    }
+    schema
 }

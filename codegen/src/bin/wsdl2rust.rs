@@ -63,6 +63,10 @@ enum Command {
         /// Also generate a blocking client per port type.
         #[arg(long)]
         blocking: bool,
+        /// Write the types as a module tree: `<module>.rs` plus one file per
+        /// initial letter under `<module>/` (for large WSDLs; not with `-o -`).
+        #[arg(long)]
+        module_tree: bool,
         /// An element or attribute local name whose value `Debug` redacts
         /// (repeatable; `password` and `accessToken` always are).
         #[arg(long = "sensitive-field", value_name = "NAME")]
@@ -105,6 +109,7 @@ fn main() -> ExitCode {
             server,
             samples,
             blocking,
+            module_tree,
             sensitive_fields,
         } => {
             let mut options = codegen::Options {
@@ -113,6 +118,7 @@ fn main() -> ExitCode {
                 server,
                 samples,
                 blocking,
+                module_tree,
                 ..codegen::Options::default()
             };
             options.sensitive_fields.extend(sensitive_fields);
@@ -155,6 +161,11 @@ fn generate_error(wsdl: &Path, e: codegen::Error) -> Failure {
 
 fn generate(wsdl: &Path, out_dir: &Path, options: &codegen::Options) -> Result<(), Failure> {
     if out_dir == Path::new("-") {
+        if options.module_tree {
+            return Err(Failure(
+                "--module-tree writes several files: give a directory with -o".into(),
+            ));
+        }
         // The source alone on stdout, the summary on stderr.
         let defs = wsdl::load(wsdl)?;
         let generated =
@@ -171,6 +182,7 @@ fn generate(wsdl: &Path, out_dir: &Path, options: &codegen::Options) -> Result<(
         .server(options.server)
         .samples(options.samples)
         .blocking(options.blocking)
+        .module_tree(options.module_tree)
         .emit_rerun_if_changed(false);
     for field in &options.sensitive_fields {
         builder = builder.sensitive_field(field);

@@ -6,6 +6,7 @@ pub mod breadth {
         clippy::pedantic,
         non_camel_case_types,
         non_snake_case,
+        unused_imports,
         unused_mut,
         unused_variables,
         dead_code,
@@ -94,6 +95,87 @@ pub mod breadth {
                     rt::XmlName::new(Some(NS_BREADTH), "id"),
                 )?,
             })
+        }
+    }
+    /// An element declared with abstract complex type `{urn:example:breadth}Base` holds this: one of the types derived from it, named on the wire by `xsi:type`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum BaseOrDerived {
+        /// `xsi:type` `{urn:example:breadth}Derived`.
+        Derived(Box<Derived>),
+        /// `xsi:type` `{urn:example:breadth}Restricted`.
+        Restricted(Box<Restricted>),
+    }
+    impl Default for BaseOrDerived {
+        fn default() -> Self {
+            Self::Derived(Default::default())
+        }
+    }
+    impl From<Derived> for BaseOrDerived {
+        fn from(value: Derived) -> Self {
+            Self::Derived(Box::new(value))
+        }
+    }
+    impl From<Restricted> for BaseOrDerived {
+        fn from(value: Restricted) -> Self {
+            Self::Restricted(Box::new(value))
+        }
+    }
+    impl rt::XmlEncode for BaseOrDerived {
+        fn encode_xml(
+            &self,
+            writer: &mut rt::XmlWriter,
+            name: rt::XmlName<'_>,
+        ) -> Result<(), rt::EncodeError> {
+            match self {
+                Self::Derived(value) => {
+                    writer
+                        .set_next_type(
+                            name,
+                            rt::XmlName::new(Some(NS_BREADTH), "Derived"),
+                        )?;
+                    rt::XmlEncode::encode_xml(&**value, writer, name)
+                }
+                Self::Restricted(value) => {
+                    writer
+                        .set_next_type(
+                            name,
+                            rt::XmlName::new(Some(NS_BREADTH), "Restricted"),
+                        )?;
+                    rt::XmlEncode::encode_xml(&**value, writer, name)
+                }
+            }
+        }
+    }
+    impl rt::XmlDecode for BaseOrDerived {
+        fn decode_xml(
+            reader: &mut rt::XmlReader<'_>,
+            start: &rt::Start<'_>,
+        ) -> Result<Self, rt::DecodeError> {
+            let Some(found) = &start.xsi_type else {
+                return Err(
+                    rt::xml::missing_type(
+                        reader,
+                        rt::XmlName::new(Some(NS_BREADTH), "Base"),
+                    ),
+                );
+            };
+            if found.is(rt::XmlName::new(Some(NS_BREADTH), "Derived")) {
+                return Ok(
+                    Self::Derived(Box::new(rt::XmlDecode::decode_xml(reader, start)?)),
+                );
+            }
+            if found.is(rt::XmlName::new(Some(NS_BREADTH), "Restricted")) {
+                return Ok(
+                    Self::Restricted(Box::new(rt::XmlDecode::decode_xml(reader, start)?)),
+                );
+            }
+            Err(
+                rt::xml::unknown_type(
+                    reader,
+                    found,
+                    rt::XmlName::new(Some(NS_BREADTH), "Base"),
+                ),
+            )
         }
     }
     /// Generated from group `{urn:example:breadth}Contact`: one variant per alternative.
@@ -792,7 +874,8 @@ pub mod breadth {
                             rt::XmlDecode::decode_xml,
                         )?
                     }
-                    _ => {
+                    _ if rt::Wildcard::Other(Some("urn:example:breadth"))
+                        .accepts(&child) => {
                         rt::xml::read_child(
                             reader,
                             &child,
@@ -800,6 +883,7 @@ pub mod breadth {
                             rt::RawElement::read,
                         )?
                     }
+                    _ => return Err(rt::xml::unexpected(reader, &child)),
                 }
             }
             Ok(Self {

@@ -6,6 +6,7 @@ pub mod jobs {
         clippy::pedantic,
         non_camel_case_types,
         non_snake_case,
+        unused_imports,
         unused_mut,
         unused_variables,
         dead_code,

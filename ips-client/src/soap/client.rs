@@ -96,7 +96,7 @@ impl fmt::Debug for SoapClient {
 }
 
 /// `url` without userinfo, query and fragment, which may carry credentials.
-fn display_url(url: &Url) -> String {
+pub(crate) fn display_url(url: &Url) -> String {
     let mut shown = url.clone();
     // These only fail for URLs that cannot have credentials anyway.
     let _ = shown.set_username("");
@@ -653,29 +653,7 @@ impl SoapClientBuilder {
     }
 
     pub fn build(self) -> Result<SoapClient, ConfigError> {
-        // The parse error never includes the input, which may hold secrets.
-        let endpoint = Url::parse(&self.endpoint).map_err(|e| ConfigError::InvalidEndpoint {
-            reason: e.to_string(),
-        })?;
-        let host = endpoint
-            .host()
-            .ok_or_else(|| ConfigError::InvalidEndpoint {
-                reason: "no host".to_owned(),
-            })?;
-        match endpoint.scheme() {
-            "https" => {}
-            "http" if self.allow_insecure_http || is_loopback(&host) => {}
-            "http" => {
-                return Err(ConfigError::InsecureHttp {
-                    host: host.to_string(),
-                })
-            }
-            other => {
-                return Err(ConfigError::UnsupportedScheme {
-                    scheme: other.to_owned(),
-                })
-            }
-        }
+        let endpoint = checked_endpoint(&self.endpoint, self.allow_insecure_http)?;
 
         let user_agent = match &self.user_agent {
             Some(agent) => Some(
@@ -687,13 +665,7 @@ impl SoapClientBuilder {
 
         let http = match self.http {
             Some(client) => client,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                // Following a redirect would turn the POST into a GET (301,
-                // 302) or could leave https; the endpoint is explicit.
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .map_err(|e| ConfigError::Http(transport_message(e, &Redactor::default())))?,
+            None => default_http_client(self.connect_timeout)?,
         };
 
         let mut redactor = Redactor::default();
@@ -721,6 +693,49 @@ impl SoapClientBuilder {
     }
 }
 
+/// Parses an endpoint URL and applies the transport rule: https, or plain
+/// http to a loopback host unless `allow_insecure_http` permits any host.
+pub(crate) fn checked_endpoint(
+    endpoint: &str,
+    allow_insecure_http: bool,
+) -> Result<Url, ConfigError> {
+    // The parse error never includes the input, which may hold secrets.
+    let url = Url::parse(endpoint).map_err(|e| ConfigError::InvalidEndpoint {
+        reason: e.to_string(),
+    })?;
+    let host = url.host().ok_or_else(|| ConfigError::InvalidEndpoint {
+        reason: "no host".to_owned(),
+    })?;
+    match url.scheme() {
+        "https" => {}
+        "http" if allow_insecure_http || is_loopback(&host) => {}
+        "http" => {
+            return Err(ConfigError::InsecureHttp {
+                host: host.to_string(),
+            })
+        }
+        other => {
+            return Err(ConfigError::UnsupportedScheme {
+                scheme: other.to_owned(),
+            })
+        }
+    }
+    Ok(url)
+}
+
+/// The HTTP client used when the caller gives none.
+pub(crate) fn default_http_client(
+    connect_timeout: Duration,
+) -> Result<reqwest::Client, ConfigError> {
+    reqwest::Client::builder()
+        .connect_timeout(connect_timeout)
+        // Following a redirect would turn the POST into a GET (301, 302) or
+        // could leave https; the endpoint is explicit.
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| ConfigError::Http(transport_message(e, &Redactor::default())))
+}
+
 fn is_loopback(host: &Host<&str>) -> bool {
     match host {
         Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
@@ -730,7 +745,7 @@ fn is_loopback(host: &Host<&str>) -> bool {
 }
 
 /// Decodes `%XX` escapes (lossily), as in a URL's userinfo.
-fn percent_decode(text: &str) -> String {
+pub(crate) fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

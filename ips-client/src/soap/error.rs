@@ -213,6 +213,13 @@ impl Redactor {
                 expected: r(expected),
                 found: r(found),
             },
+            K::UnknownType { found, declared } => K::UnknownType {
+                found: r(found),
+                declared: r(declared),
+            },
+            K::MissingType { declared } => K::MissingType {
+                declared: r(declared),
+            },
             kind @ (K::DocType | K::TooDeep(_) | K::UnexpectedEof) => kind,
         };
         DecodeError {

@@ -32,6 +32,6 @@ pub use values::{
 };
 pub use xml::{
     AnyContent, Attribute, DecodeError, DecodeErrorKind, EncodeError, Limits, List, Nillable, Node,
-    RawElement, Start, Wildcard, XmlDecode, XmlEncode, XmlGroup, XmlName, XmlReader, XmlValue,
-    XmlWriter,
+    RawElement, Start, TypeName, Wildcard, XmlDecode, XmlEncode, XmlGroup, XmlName, XmlReader,
+    XmlValue, XmlWriter,
 };

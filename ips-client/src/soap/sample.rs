@@ -75,6 +75,15 @@ impl Gen {
         Some(self.many_with(make)).filter(|items| !items.is_empty())
     }
 
+    /// An index below `count`, by the next number; 0 at the depth limit
+    /// (so a recursive choice among types ends with the first).
+    pub fn pick_index(&mut self, count: usize) -> usize {
+        if count == 0 || self.depth >= self.max_depth {
+            return 0;
+        }
+        (self.number() % count as u64) as usize
+    }
+
     /// One of `choices`, by the next number.
     pub fn pick<T: Clone>(&mut self, choices: &[T]) -> Option<T> {
         if choices.is_empty() {
@@ -163,5 +172,96 @@ impl Sample for DateTime {
 impl<T: Sample> Sample for Box<T> {
     fn sample(gen: &mut Gen) -> Self {
         Box::new(T::sample(gen))
+    }
+}
+
+impl<T: Sample> Sample for super::xml::Nillable<T> {
+    /// Nil about one time in three, so both forms cross the wire.
+    fn sample(gen: &mut Gen) -> Self {
+        if gen.number() % 3 == 0 {
+            super::xml::Nillable::Nil
+        } else {
+            super::xml::Nillable::Value(T::sample(gen))
+        }
+    }
+}
+
+/// Lexical-form types: a valid form that varies with the next number.
+macro_rules! sample_lexical {
+    ($($ty:ident => |$n:ident| $form:expr;)*) => {$(
+        impl Sample for super::values::$ty {
+            fn sample(gen: &mut Gen) -> Self {
+                let $n = gen.number();
+                let form: String = $form;
+                super::values::$ty::new(&form).unwrap_or_default()
+            }
+        }
+    )*};
+}
+
+sample_lexical! {
+    // Exact values beyond any float: many digits, a sign, a fraction.
+    Decimal => |n| format!("-{}{:04}.{:03}", n % 1000, n % 10_000, n % 997);
+    Integer => |n| format!("{}98765432109876543210", n % 1000);
+    Date => |n| format!("20{:02}-{:02}-{:02}", n % 100, n % 12 + 1, n % 28 + 1);
+    Time => |n| format!("{:02}:{:02}:{:02}", n % 24, n % 60, (n / 7) % 60);
+    Duration => |n| format!("P{}DT{}H{}M", n % 400, n % 24, n % 60);
+    GYear => |n| format!("{}", 1900 + n % 200);
+    GYearMonth => |n| format!("{}-{:02}", 1900 + n % 200, n % 12 + 1);
+    GMonth => |n| format!("--{:02}", n % 12 + 1);
+    GMonthDay => |n| format!("--{:02}-{:02}", n % 12 + 1, n % 28 + 1);
+    GDay => |n| format!("---{:02}", n % 28 + 1);
+    // Unprefixed, so it needs no namespace binding to be meaningful.
+    QName => |n| format!("v{n}");
+}
+
+impl Sample for super::values::HexBinary {
+    fn sample(gen: &mut Gen) -> Self {
+        super::values::HexBinary(Vec::<u8>::sample(gen))
+    }
+}
+
+impl<T: Sample + super::xml::XmlValue> Sample for super::xml::List<T> {
+    /// Two items; an item whose form holds whitespace (a string sample)
+    /// would split in two on the wire, so it is replaced by a single token.
+    fn sample(gen: &mut Gen) -> Self {
+        let items = (0..2)
+            .map(|_| {
+                let item = T::sample(gen);
+                if item.to_xml_text().contains(char::is_whitespace) {
+                    T::from_xml_text(&format!("v{}", gen.number())).unwrap_or(item)
+                } else {
+                    item
+                }
+            })
+            .collect();
+        super::xml::List(items)
+    }
+}
+
+impl Sample for super::xml::Node {
+    /// Text: two text nodes side by side would read back as one.
+    fn sample(gen: &mut Gen) -> Self {
+        super::xml::Node::Text(String::sample(gen))
+    }
+}
+
+impl Sample for super::xml::AnyContent {
+    fn sample(gen: &mut Gen) -> Self {
+        super::xml::AnyContent::text(String::sample(gen))
+    }
+}
+
+impl Gen {
+    /// An element kept as received, for `xs:any`: in `namespace` (which the
+    /// wildcard must accept), with an attribute, text and a child.
+    pub fn raw_element(&mut self, namespace: Option<&str>) -> super::xml::RawElement {
+        let n = self.number();
+        let xmlns = namespace
+            .map(|ns| format!(" xmlns=\"{}\"", quick_xml::escape::escape(ns)))
+            .unwrap_or_default();
+        let xml =
+            format!("<extra{n}{xmlns} n=\"{n}\">text {n} &amp; more<child>{n}</child></extra{n}>");
+        super::xml::RawElement::parse(&xml).unwrap_or_default()
     }
 }

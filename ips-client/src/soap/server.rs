@@ -5,14 +5,13 @@
 //! content type; pair it with [`RequestEnvelope`](super::RequestEnvelope)
 //! and [`write_fault`](super::write_fault) to fake a service.
 
-use std::convert::Infallible;
 use std::future::Future;
 use std::io::Write;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
@@ -140,6 +139,14 @@ impl From<HttpResponse> for Reaction {
 /// `Fn(HttpRequest) -> Reaction` are handlers too.
 pub trait Handler: Send + Sync + 'static {
     fn handle(&self, request: HttpRequest) -> impl Future<Output = Reaction> + Send;
+
+    /// Asked when a request's head has arrived, before its body is read:
+    /// `Some(n)` reads at most `n` bytes of the body and then drops the
+    /// connection without answering, as a network failure mid-upload
+    /// would (a shorter body is answered normally). Default: `None`.
+    fn cut_off_after(&self, _method: &str, _path: &str) -> Option<usize> {
+        None
+    }
 }
 
 impl<F> Handler for F
@@ -209,10 +216,22 @@ async fn accept_loop<H: Handler>(listener: TcpListener, handler: Arc<H>) {
     }
 }
 
+/// Returned to hyper to drop a connection without answering.
+#[derive(Debug)]
+struct ConnectionCut;
+
+impl std::fmt::Display for ConnectionCut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection cut off by the handler")
+    }
+}
+
+impl std::error::Error for ConnectionCut {}
+
 async fn serve_connection<H: Handler>(stream: TcpStream, handler: Arc<H>) {
     let service = service_fn(move |request| {
         let handler = Arc::clone(&handler);
-        async move { Ok::<_, Infallible>(respond(&*handler, request).await) }
+        async move { respond(&*handler, request).await }
     });
     // A client going away mid-request is not the server's problem.
     let _ = http1::Builder::new()
@@ -220,14 +239,23 @@ async fn serve_connection<H: Handler>(stream: TcpStream, handler: Arc<H>) {
         .await;
 }
 
-async fn respond<H: Handler>(handler: &H, request: Request<Incoming>) -> Response<Full<Bytes>> {
+async fn respond<H: Handler>(
+    handler: &H,
+    request: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, ConnectionCut> {
     let (parts, body) = request.into_parts();
-    let body = match Limited::new(body, MAX_REQUEST_BODY).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(e) if e.is::<LengthLimitError>() => {
-            return plain(413, "request body too large");
-        }
-        Err(_) => return plain(400, "could not read the request body"),
+    let path = parts.uri.path();
+    let body = match handler.cut_off_after(parts.method.as_str(), path) {
+        Some(limit) => read_or_cut(body, limit).await?,
+        None => match Limited::new(body, MAX_REQUEST_BODY).collect().await {
+            Ok(collected) => Ok(collected.to_bytes()),
+            Err(e) if e.is::<LengthLimitError>() => Err(plain(413, "request body too large")),
+            Err(_) => Err(plain(400, "could not read the request body")),
+        },
+    };
+    let body = match body {
+        Ok(body) => body,
+        Err(refusal) => return Ok(refusal),
     };
     let request = HttpRequest {
         method: parts.method.as_str().to_owned(),
@@ -247,9 +275,34 @@ async fn respond<H: Handler>(handler: &H, request: Request<Incoming>) -> Respons
         body,
     };
     match handler.handle(request).await {
-        Reaction::Respond(response) => to_hyper(response),
+        Reaction::Respond(response) => Ok(to_hyper(response)),
         Reaction::Hang => std::future::pending().await,
     }
+}
+
+/// Reads the body until `limit` bytes have come (then the connection is
+/// cut) or it ends (then it is returned, or refused when over
+/// [`MAX_REQUEST_BODY`]).
+async fn read_or_cut(
+    mut body: Incoming,
+    limit: usize,
+) -> Result<Result<Bytes, Response<Full<Bytes>>>, ConnectionCut> {
+    let mut received = BytesMut::new();
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else {
+            return Ok(Err(plain(400, "could not read the request body")));
+        };
+        if let Ok(data) = frame.into_data() {
+            received.extend_from_slice(&data);
+        }
+        if received.len() >= limit {
+            return Err(ConnectionCut);
+        }
+        if received.len() > MAX_REQUEST_BODY {
+            return Ok(Err(plain(413, "request body too large")));
+        }
+    }
+    Ok(Ok(received.freeze()))
 }
 
 fn to_hyper(response: HttpResponse) -> Response<Full<Bytes>> {

@@ -80,6 +80,16 @@ pub enum DecodeErrorKind {
     InvalidValue { value: String, expected: String },
     #[error("expected element {expected}, found {found}")]
     WrongElement { expected: String, found: String },
+    /// `xsi:type` names a type that is neither the declared one nor derived
+    /// from it (as far as the generated code knows).
+    #[error("xsi:type {found} is not {declared} or a type derived from it")]
+    UnknownType { found: String, declared: String },
+    /// The declared type is abstract, so the element must say which
+    /// concrete type it holds.
+    #[error(
+        "the type {declared} is abstract: the element needs an xsi:type naming a derived type"
+    )]
+    MissingType { declared: String },
 }
 
 /// A value that could not be written as XML.
@@ -87,6 +97,13 @@ pub enum DecodeErrorKind {
 pub enum EncodeError {
     #[error("character U+{code:04X} cannot appear in XML 1.0 (in {location})")]
     InvalidCharacter { code: u32, location: String },
+    /// An `xsi:type` naming a type without a namespace cannot be written
+    /// where a default namespace is in scope (it would be read as that
+    /// namespace's type).
+    #[error(
+        "xsi:type {type_name} has no namespace, but element {element} sets a default namespace"
+    )]
+    UnqualifiedType { type_name: String, element: String },
 }
 
 /// A namespace-qualified element or attribute name as written on the wire.
@@ -118,6 +135,27 @@ pub struct XmlAttribute {
     pub namespace: Option<String>,
     pub local: String,
     pub value: String,
+}
+
+/// A QName-valued name read from content (the value of `xsi:type`), with
+/// its prefix resolved in the scope of the element that carries it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeName {
+    pub namespace: Option<String>,
+    pub local: String,
+}
+
+impl TypeName {
+    /// True when this is the given name.
+    pub fn is(&self, name: XmlName<'_>) -> bool {
+        self.local == name.local && self.namespace.as_deref() == name.namespace
+    }
+}
+
+impl fmt::Display for TypeName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        XmlName::new(self.namespace.as_deref(), &self.local).fmt(f)
+    }
 }
 
 /// An attribute as read: borrowed from the document, with its namespace
@@ -160,6 +198,9 @@ pub struct Start<'a> {
     pub local: &'a str,
     /// Attributes other than namespace declarations.
     pub attributes: Vec<Attribute<'a>>,
+    /// The element's `xsi:type`, resolved where it was read (prefixes are
+    /// only known there); also kept, as written, in `attributes`.
+    pub xsi_type: Option<TypeName>,
 }
 
 impl Start<'_> {
@@ -382,6 +423,7 @@ impl<'a> XmlReader<'a> {
                 .map(|_| self.namespaces.prefixed(prefix))
                 .ok_or_else(|| self.error(DecodeErrorKind::UnknownPrefix(qname.to_owned())))?,
         };
+        let mut xsi_type = None;
         for attribute in &mut attributes {
             // Unprefixed attributes are in no namespace, whatever the default.
             if let (Some(prefix), local) = split_qname(attribute.local) {
@@ -392,6 +434,9 @@ impl<'a> XmlReader<'a> {
                 }
                 attribute.namespace = self.namespaces.prefixed(prefix);
                 attribute.local = local;
+                if attribute.local == "type" && attribute.namespace() == Some(XSI_NS) {
+                    xsi_type = Some(self.resolve_type_name(&attribute.value)?);
+                }
             }
         }
         self.path.push(local, bindings);
@@ -399,6 +444,27 @@ impl<'a> XmlReader<'a> {
             namespace,
             local,
             attributes,
+            xsi_type,
+        })
+    }
+
+    /// Resolves a QName-valued attribute (`xsi:type`) against the
+    /// namespaces in scope at the element just read; an unprefixed name is
+    /// in the default namespace, as XSD says for QName values.
+    fn resolve_type_name(&self, value: &str) -> Result<TypeName, DecodeError> {
+        let value = value.trim();
+        let (prefix, local) = split_qname(value);
+        let namespace = match prefix {
+            None => self.namespaces.default_namespace(),
+            Some(prefix) => Some(
+                self.resolve_prefix(prefix)
+                    .map(Cow::Borrowed)
+                    .ok_or_else(|| self.error(DecodeErrorKind::UnknownPrefix(value.to_owned())))?,
+            ),
+        };
+        Ok(TypeName {
+            namespace: namespace.map(Cow::into_owned),
+            local: local.to_owned(),
         })
     }
 
@@ -982,6 +1048,8 @@ pub struct XmlWriter {
     /// declares its default namespace (`xmlns=""` when it has none), so it
     /// means the same wherever it is inserted.
     fragment: bool,
+    /// An `xsi:type` for the next element opened (see [`XmlWriter::set_next_type`]).
+    next_type: Option<(Option<String>, String)>,
 }
 
 impl Default for XmlWriter {
@@ -998,6 +1066,7 @@ impl XmlWriter {
             tag_open: false,
             next_prefix: 0,
             fragment: false,
+            next_type: None,
         }
     }
 
@@ -1035,6 +1104,80 @@ impl XmlWriter {
         })
     }
 
+    /// Declares a new prefix for `namespace` on the element just opened
+    /// (`xmlns:nsN="..."`, followed by a space) and returns it.
+    fn declare_prefix(&mut self, namespace: &str) -> String {
+        // The conventional `xsi` when it is free, for readable messages.
+        let xsi_free = namespace == XSI_NS
+            && !self
+                .stack
+                .iter()
+                .any(|e| e.prefixes.iter().any(|(p, _)| p == "xsi"));
+        let prefix = if xsi_free {
+            "xsi".to_owned()
+        } else {
+            self.next_prefix += 1;
+            format!("ns{}", self.next_prefix - 1)
+        };
+        self.buf.push_str("xmlns:");
+        self.buf.push_str(&prefix);
+        self.buf.push_str("=\"");
+        self.buf.push_str(&quick_xml::escape::escape(namespace));
+        self.buf.push_str("\" ");
+        if let Some(open) = self.stack.last_mut() {
+            open.prefixes.push((prefix.clone(), namespace.to_owned()));
+        }
+        prefix
+    }
+
+    /// Marks the next element opened, named `element`, with
+    /// `xsi:type="type_name"`: for a value of a type derived from the one
+    /// its element declares. The element is written by the value's own
+    /// encoder, which does not know it stands in for its base.
+    pub fn set_next_type(
+        &mut self,
+        element: XmlName<'_>,
+        type_name: XmlName<'_>,
+    ) -> Result<(), EncodeError> {
+        // The element sets its own namespace as the default, and an
+        // unprefixed QName value is read in the default namespace.
+        if type_name.namespace.is_none() && element.namespace.is_some() {
+            return Err(EncodeError::UnqualifiedType {
+                type_name: type_name.to_string(),
+                element: element.to_string(),
+            });
+        }
+        self.next_type = Some((
+            type_name.namespace.map(str::to_owned),
+            type_name.local.to_owned(),
+        ));
+        Ok(())
+    }
+
+    /// Writes the pending `xsi:type` on the element just opened.
+    fn write_next_type(&mut self) {
+        let Some((namespace, local)) = self.next_type.take() else {
+            return;
+        };
+        self.buf.push(' ');
+        let xsi = match self.prefix_for(XSI_NS) {
+            Some(p) => p.to_owned(),
+            None => self.declare_prefix(XSI_NS),
+        };
+        let prefix = namespace.as_deref().map(|ns| match self.prefix_for(ns) {
+            Some(p) => p.to_owned(),
+            None => self.declare_prefix(ns),
+        });
+        self.buf.push_str(&xsi);
+        self.buf.push_str(":type=\"");
+        if let Some(prefix) = prefix {
+            self.buf.push_str(&prefix);
+            self.buf.push(':');
+        }
+        push_escaped(&mut self.buf, &local, true);
+        self.buf.push('"');
+    }
+
     /// Opens an element qualified by the default namespace.
     pub fn start_element(&mut self, name: XmlName<'_>) {
         self.close_start_tag();
@@ -1053,6 +1196,7 @@ impl XmlWriter {
             prefixes: Vec::new(),
         });
         self.tag_open = true;
+        self.write_next_type();
     }
 
     /// Opens an element with an explicit prefix (used for SOAP envelope
@@ -1106,19 +1250,7 @@ impl XmlWriter {
             };
             let prefix = match existing {
                 Some(p) => p.to_owned(),
-                None => {
-                    let p = format!("ns{}", self.next_prefix);
-                    self.next_prefix += 1;
-                    self.buf.push_str("xmlns:");
-                    self.buf.push_str(&p);
-                    self.buf.push_str("=\"");
-                    self.buf.push_str(&quick_xml::escape::escape(ns));
-                    self.buf.push_str("\" ");
-                    if let Some(open) = self.stack.last_mut() {
-                        open.prefixes.push((p.clone(), ns.to_owned()));
-                    }
-                    p
-                }
+                None => self.declare_prefix(ns),
             };
             self.buf.push_str(&prefix);
             self.buf.push(':');
@@ -1568,6 +1700,26 @@ pub fn undeclared_attribute(
 /// The error for a child element the type does not declare.
 pub fn unexpected(reader: &XmlReader<'_>, start: &Start<'_>) -> DecodeError {
     reader.error(DecodeErrorKind::UnexpectedElement(start.display_name()))
+}
+
+/// An `xsi:type` the generated code does not know as `declared` or one of
+/// its derived types.
+pub fn unknown_type(
+    reader: &XmlReader<'_>,
+    found: &TypeName,
+    declared: XmlName<'_>,
+) -> DecodeError {
+    reader.error(DecodeErrorKind::UnknownType {
+        found: found.to_string(),
+        declared: declared.to_string(),
+    })
+}
+
+/// An element of an abstract type without an `xsi:type`.
+pub fn missing_type(reader: &XmlReader<'_>, declared: XmlName<'_>) -> DecodeError {
+    reader.error(DecodeErrorKind::MissingType {
+        declared: declared.to_string(),
+    })
 }
 
 /// Decodes a complete document whose root element is `name`.
@@ -2193,5 +2345,38 @@ mod tests {
         assert_eq!(f64::INFINITY.to_xml_text(), "INF");
         assert_eq!(i32::from_xml_text(" +42 ").unwrap(), 42);
         assert!(bool::from_xml_text("yes").is_err());
+    }
+
+    #[test]
+    fn type_annotations_bind_their_prefixes() {
+        let mut w = XmlWriter::new();
+        w.start_element(XmlName::new(Some("urn:a"), "shape"));
+        w.set_next_type(
+            XmlName::new(Some("urn:a"), "member"),
+            XmlName::new(Some("urn:b"), "Star"),
+        )
+        .unwrap();
+        w.start_element(XmlName::new(Some("urn:a"), "member"));
+        w.end_element();
+        // A type without a namespace under a default namespace cannot be named.
+        let err = w
+            .set_next_type(
+                XmlName::new(Some("urn:a"), "member"),
+                XmlName::new(None, "Plain"),
+            )
+            .unwrap_err();
+        assert!(matches!(err, EncodeError::UnqualifiedType { .. }), "{err}");
+        w.end_element();
+        let xml = w.into_string();
+        assert_eq!(
+            xml,
+            r#"<shape xmlns="urn:a"><member xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:ns0="urn:b" xsi:type="ns0:Star"/></shape>"#
+        );
+        // Read back, the value's prefix resolves where it was declared.
+        let mut r = XmlReader::new(xml.as_bytes(), &Limits::default());
+        r.root().unwrap();
+        let member = r.next_child().unwrap().unwrap();
+        let found = member.xsi_type.expect("xsi:type read");
+        assert!(found.is(XmlName::new(Some("urn:b"), "Star")));
     }
 }

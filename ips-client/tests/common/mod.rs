@@ -5,8 +5,11 @@ use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 
+const XSI_TYPE: &str = "{http://www.w3.org/2001/XMLSchema-instance}type";
+
 /// One canonical event: namespaces resolved, attributes sorted, namespace
 /// declarations dropped (prefixes are free to differ), blank text dropped.
+/// The value of `xsi:type` is a QName, so it is resolved too.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Canonical {
     Start {
@@ -42,7 +45,13 @@ pub fn canonical(xml: &str) -> Vec<Canonical> {
                     .map(|a| {
                         let (ns, local) = reader.resolve_attribute(a.key);
                         let value = a.unescape_value().expect("attribute value").into_owned();
-                        (resolved(ns, local.as_ref()), value)
+                        let name = resolved(ns, local.as_ref());
+                        if name == XSI_TYPE {
+                            let (ns, local) = reader
+                                .resolve_element(quick_xml::name::QName(value.trim().as_bytes()));
+                            return (name, resolved(ns, local.as_ref()));
+                        }
+                        (name, value)
                     })
                     .collect();
                 attributes.sort();
