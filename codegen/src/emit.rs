@@ -83,6 +83,11 @@ pub(crate) fn base_type(ty: &TypeUse) -> TokenStream {
             quote! { #path }
         }
         RustType::Raw => quote! { rt::RawElement },
+        // Checked to parse when the options were read.
+        RustType::External { path, .. } => {
+            let ty: syn::Type = syn::parse_str(path).unwrap_or_else(|_| syn::parse_quote!(String));
+            quote! { #ty }
+        }
     };
     let boxed = if ty.boxed {
         quote! { Box<#inner> }

@@ -24,9 +24,10 @@ mod emit_blocking;
 mod emit_samples;
 mod emit_server;
 mod names;
+mod overrides;
 pub mod plan;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -57,6 +58,20 @@ pub struct Options {
     /// and re-exported, so paths stay the same and rustc spreads the work
     /// over several codegen units. For large WSDLs.
     pub module_tree: bool,
+    /// XSD types and global elements to map to Rust types the caller
+    /// provides instead of generated ones. Key: `{namespace}local`,
+    /// `xs:local` for a built-in, or a local name that is unique in the
+    /// WSDL; value: the Rust type (`chrono::NaiveDate`, `crate::Money`).
+    /// A simple type's replacement implements the runtime's `XmlValue`, a
+    /// complex type's `XmlEncode` and `XmlDecode` (and, with
+    /// [`samples`](Self::samples), `Sample`). A key that names nothing is an
+    /// error.
+    pub type_overrides: BTreeMap<String, String>,
+    /// Names for generated types, instead of the ones derived from the
+    /// schema. Key as for [`type_overrides`](Self::type_overrides); value: a
+    /// Rust identifier not otherwise taken. A key that names nothing is an
+    /// error.
+    pub renames: BTreeMap<String, String>,
 }
 
 impl Default for Options {
@@ -69,6 +84,8 @@ impl Default for Options {
             samples: false,
             blocking: false,
             module_tree: false,
+            type_overrides: BTreeMap::new(),
+            renames: BTreeMap::new(),
         }
     }
 }
@@ -258,7 +275,10 @@ fn generate_with(
                 .chars()
                 .next()
                 .filter(char::is_ascii_alphabetic)
-                .map_or_else(|| "other".to_owned(), |c| c.to_ascii_lowercase().to_string());
+                .map_or_else(
+                    || "other".to_owned(),
+                    |c| c.to_ascii_lowercase().to_string(),
+                );
             buckets.entry(letter).or_default().push(tokens);
         }
         let mut modules = Vec::new();
@@ -422,6 +442,34 @@ impl Builder {
     /// Also generate a blocking client per port type.
     pub fn blocking(mut self, on: bool) -> Self {
         self.options.blocking = on;
+        self
+    }
+
+    /// Uses `rust_type` (a type the caller provides) wherever the XSD type or
+    /// global element `xsd` appears, instead of generating one; see
+    /// [`Options::type_overrides`] for the key and what the type implements.
+    ///
+    /// ```no_run
+    /// codegen::Builder::new()
+    ///     .input("wsdl/Service.wsdl")
+    ///     // chrono's own type instead of the runtime's lexical DateTime.
+    ///     .map_type("xs:dateTime", "chrono::DateTime<chrono::FixedOffset>")
+    ///     .map_type("{urn:example}Money", "crate::money::Money")
+    ///     .rename("{urn:example}AssetSummaryWithExtras", "AssetSummary")
+    ///     .generate()
+    ///     .unwrap_or_else(|e| panic!("{e}"));
+    /// ```
+    pub fn map_type(mut self, xsd: impl Into<String>, rust_type: impl Into<String>) -> Self {
+        self.options
+            .type_overrides
+            .insert(xsd.into(), rust_type.into());
+        self
+    }
+
+    /// Names the generated type of the XSD type or global element `xsd`
+    /// `name`; see [`Options::renames`].
+    pub fn rename(mut self, xsd: impl Into<String>, name: impl Into<String>) -> Self {
+        self.options.renames.insert(xsd.into(), name.into());
         self
     }
 

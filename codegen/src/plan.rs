@@ -10,6 +10,7 @@ use wsdl::{
 };
 
 use crate::names::{self, Scope};
+use crate::overrides::{Customizations, Target};
 use crate::{Error, Options};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -211,6 +212,9 @@ pub enum RustType {
     Group(String),
     /// An element kept as received (`rt::RawElement`).
     Raw,
+    /// A type the caller provides ([`Options::type_overrides`]): written
+    /// through `XmlValue` when `simple`, else `XmlEncode`/`XmlDecode`.
+    External { path: String, simple: bool },
     /// An array wrapper type (a sequence of one repeated element) exposed as
     /// `Vec<item>`; on the wire the wrapper element holds one `item_element`
     /// per entry.
@@ -223,7 +227,10 @@ pub enum RustType {
 
 impl RustType {
     pub fn is_simple(&self) -> bool {
-        matches!(self, RustType::Builtin(_) | RustType::Simple(_))
+        matches!(
+            self,
+            RustType::Builtin(_) | RustType::Simple(_) | RustType::External { simple: true, .. }
+        )
     }
 }
 
@@ -317,6 +324,11 @@ pub struct EndpointPlan {
     pub address: String,
 }
 
+/// True for the name of an XSD built-in type the generator maps.
+pub(crate) fn is_builtin(local: &str) -> bool {
+    local == "anyType" || builtin(local).is_some()
+}
+
 /// Maps XSD built-in types to Rust. `None` for a built-in whose sound
 /// mapping is not implemented yet: the caller reports it by name.
 fn builtin(local: &str) -> Option<&'static str> {
@@ -381,6 +393,8 @@ struct Planner<'d> {
     /// Complex types with derived types -> their polymorphic type (see
     /// [`PolymorphicPlan`]).
     polymorphic: BTreeMap<QName, PolymorphicPlan>,
+    /// The caller's type overrides and renames, checked.
+    custom: Customizations,
     diagnostics: BTreeSet<String>,
 }
 
@@ -440,6 +454,7 @@ pub fn plan(defs: &Definitions, options: &Options) -> Result<Plan, Error> {
         substitutes: BTreeMap::new(),
         wrappers: BTreeMap::new(),
         polymorphic: BTreeMap::new(),
+        custom: Customizations::check(defs, options)?,
         diagnostics: BTreeSet::new(),
     };
     for decl in defs.schema.elements.values() {
@@ -455,7 +470,7 @@ pub fn plan(defs: &Definitions, options: &Options) -> Result<Plan, Error> {
     let fault_enum = planner.scope.claim("Fault", None);
     let error_alias = planner.scope.claim("Error", None);
     let headers_struct = planner.scope.claim("Headers", None);
-    planner.name_top_level_types();
+    planner.name_top_level_types()?;
     planner.plan_polymorphism();
     planner.plan_top_level_types()?;
 
@@ -569,7 +584,7 @@ impl<'d> Planner<'d> {
     /// Names every top-level generated type. Declarations in the busiest
     /// namespace are named first, so they keep the plain names when the same
     /// local name appears in several namespaces.
-    fn name_top_level_types(&mut self) {
+    fn name_top_level_types(&mut self) -> Result<(), Error> {
         let schema = &self.defs.schema;
         let mut per_namespace: BTreeMap<Option<&str>, usize> = BTreeMap::new();
         for q in schema.types.keys().chain(schema.elements.keys()) {
@@ -593,7 +608,32 @@ impl<'d> Planner<'d> {
             let (qa, qb) = (key_qname(a), key_qname(b));
             (rank(qa), qa, a).cmp(&(rank(qb), qb, b))
         });
+        let target = |key: &TypeKey| match key {
+            TypeKey::Named(q) => Some(Target::Type(q.clone())),
+            TypeKey::Element(q) => Some(Target::Element(q.clone())),
+            TypeKey::Group(_) | TypeKey::Substitution(_) => None,
+        };
+        // A type the caller provides is not generated, so needs no name.
+        keys.retain(|key| target(key).is_none_or(|t| self.custom.override_for(&t).is_none()));
+        // The caller's names first, so they are never taken by another.
+        for key in &keys {
+            let Some(wanted) = target(key).and_then(|t| self.custom.renames.get(&t).cloned())
+            else {
+                continue;
+            };
+            let name = self.scope.claim(&wanted, None);
+            if name != wanted {
+                return Err(Error::InvalidOption {
+                    option: "rename",
+                    message: format!("`{}` => {wanted:?}: the name is taken", key_qname(key)),
+                });
+            }
+            self.names.insert(key.clone(), name);
+        }
         for key in keys {
+            if self.names.contains_key(&key) {
+                continue;
+            }
             let q = key_qname(&key);
             let name = self.scope.claim(
                 &names::type_name(&q.local),
@@ -601,6 +641,7 @@ impl<'d> Planner<'d> {
             );
             self.names.insert(key, name);
         }
+        Ok(())
     }
 
     /// Finds every named complex type that others derive from and names
@@ -1407,6 +1448,18 @@ impl<'d> Planner<'d> {
         child: &str,
         origin: &str,
     ) -> Result<TypeUse, Error> {
+        let overridden = match ty {
+            TypeRef::Named(q) if q.is_xsd() => Some(Target::Builtin(q.local.clone())),
+            TypeRef::Named(q) => Some(Target::Type(q.clone())),
+            TypeRef::OfElement(q) => Some(Target::Element(q.clone())),
+            TypeRef::Anonymous(_) => None,
+        };
+        if let Some(custom) = overridden.and_then(|t| self.custom.override_for(&t)) {
+            return Ok(TypeUse::new(RustType::External {
+                path: custom.path.clone(),
+                simple: custom.simple,
+            }));
+        }
         let rust = match ty {
             TypeRef::Named(q) if q.is_xsd() && q.local == "anyType" => {
                 RustType::Runtime("rt::AnyContent")
@@ -1505,6 +1558,18 @@ impl<'d> Planner<'d> {
         })?;
         if let Some(wrapper) = self.wrappers.get(element) {
             return Ok((TypeUse::new(RustType::Complex(wrapper.clone())), decl));
+        }
+        if let Some(custom) = self
+            .custom
+            .override_for(&Target::Element(element.clone()))
+            .filter(|custom| !custom.simple)
+        {
+            // The caller's type is the whole element's content.
+            let ty = TypeUse::new(RustType::External {
+                path: custom.path.clone(),
+                simple: false,
+            });
+            return Ok((ty, decl));
         }
         let ty = match &decl.ty {
             TypeRef::Anonymous(def) => {

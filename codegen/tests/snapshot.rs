@@ -26,6 +26,7 @@ fn generate_with(name: &str, samples: bool) -> String {
         samples,
         blocking: true,
         module_tree: false,
+        ..codegen::Options::default()
     };
     codegen::generate_source(&defs, &options)
         .unwrap_or_else(|e| panic!("generating {name}: {e}"))

@@ -67,6 +67,14 @@ enum Command {
         /// initial letter under `<module>/` (for large WSDLs; not with `-o -`).
         #[arg(long)]
         module_tree: bool,
+        /// Use a Rust type of yours for an XSD type or global element instead
+        /// of generating one: `XSD=RUST`, XSD as `{namespace}local`,
+        /// `xs:local` or a unique local name (repeatable).
+        #[arg(long = "map-type", value_name = "XSD=RUST", value_parser = key_value)]
+        map_types: Vec<(String, String)>,
+        /// Name a generated type yourself: `XSD=NAME` (repeatable).
+        #[arg(long = "rename", value_name = "XSD=NAME", value_parser = key_value)]
+        renames: Vec<(String, String)>,
         /// An element or attribute local name whose value `Debug` redacts
         /// (repeatable; `password` and `accessToken` always are).
         #[arg(long = "sensitive-field", value_name = "NAME")]
@@ -86,6 +94,16 @@ enum Command {
         /// The newer WSDL.
         new: PathBuf,
     },
+}
+
+/// `KEY=VALUE`, split at the last `=` (keys may hold `{uri}` with `=` in it).
+fn key_value(text: &str) -> Result<(String, String), String> {
+    match text.rsplit_once('=') {
+        Some((key, value)) if !key.is_empty() && !value.is_empty() => {
+            Ok((key.to_owned(), value.to_owned()))
+        }
+        _ => Err(format!("expected KEY=VALUE, got {text:?}")),
+    }
 }
 
 /// What went wrong, already worded for `error: ...`.
@@ -110,6 +128,8 @@ fn main() -> ExitCode {
             samples,
             blocking,
             module_tree,
+            map_types,
+            renames,
             sensitive_fields,
         } => {
             let mut options = codegen::Options {
@@ -122,6 +142,8 @@ fn main() -> ExitCode {
                 ..codegen::Options::default()
             };
             options.sensitive_fields.extend(sensitive_fields);
+            options.type_overrides.extend(map_types);
+            options.renames.extend(renames);
             generate(&wsdl, &out_dir, &options)
         }
         Command::Inspect { wsdl } => wsdl::load(&wsdl).map_err(Failure::from).and_then(|defs| {
@@ -186,6 +208,12 @@ fn generate(wsdl: &Path, out_dir: &Path, options: &codegen::Options) -> Result<(
         .emit_rerun_if_changed(false);
     for field in &options.sensitive_fields {
         builder = builder.sensitive_field(field);
+    }
+    for (xsd, rust) in &options.type_overrides {
+        builder = builder.map_type(xsd, rust);
+    }
+    for (xsd, name) in &options.renames {
+        builder = builder.rename(xsd, name);
     }
     let written = builder.generate().map_err(|e| generate_error(wsdl, e))?;
     let mut out = String::new();

@@ -265,3 +265,22 @@ impl Gen {
         super::xml::RawElement::parse(&xml).unwrap_or_default()
     }
 }
+
+impl Sample for chrono::DateTime<FixedOffset> {
+    /// The same instants as [`DateTime`]'s samples, which always carry an offset.
+    fn sample(gen: &mut Gen) -> Self {
+        let value = DateTime::sample(gen);
+        value
+            .offset
+            .and_then(|offset| {
+                chrono::TimeZone::from_local_datetime(&offset, &value.local).single()
+            })
+            .unwrap_or_default()
+    }
+}
+
+impl Sample for chrono::NaiveDate {
+    fn sample(gen: &mut Gen) -> Self {
+        DateTime::sample(gen).local.date()
+    }
+}

@@ -160,6 +160,46 @@ fn parse_plain_date_time(text: &str) -> Option<NaiveDateTime> {
     .and_hms_nano_opt(number(11..13)?, number(14..16)?, second, nanos)
 }
 
+/// `xs:dateTime` as chrono's own type, for callers who map it there
+/// (`codegen::Builder::map_type("xs:dateTime", "chrono::DateTime<chrono::FixedOffset>")`).
+/// A value without a time zone is refused: this type cannot say "local
+/// time, zone unknown" ([`DateTime`] can).
+impl XmlValue for chrono::DateTime<FixedOffset> {
+    fn to_xml_text(&self) -> Cow<'_, str> {
+        Cow::Owned(
+            DateTime {
+                local: self.naive_local(),
+                offset: Some(*self.offset()),
+            }
+            .to_string(),
+        )
+    }
+
+    fn from_xml_text(text: &str) -> Result<Self, String> {
+        let value = DateTime::from_xml_text(text)?;
+        let offset = value
+            .offset
+            .ok_or("xsd:dateTime with a time zone (Z or ±hh:mm)")?;
+        offset
+            .from_local_datetime(&value.local)
+            .single()
+            .ok_or_else(|| "xsd:dateTime".to_owned())
+    }
+}
+
+/// `xs:date` as chrono's date, for callers who map it there. A time zone,
+/// which XSD allows on a date, is refused: this type has none.
+impl XmlValue for chrono::NaiveDate {
+    fn to_xml_text(&self) -> Cow<'_, str> {
+        Cow::Owned(self.format("%Y-%m-%d").to_string())
+    }
+
+    fn from_xml_text(text: &str) -> Result<Self, String> {
+        chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .map_err(|_| "xsd:date without a time zone (YYYY-MM-DD)".to_owned())
+    }
+}
+
 /// `xs:base64Binary` is carried as the bytes themselves.
 impl XmlValue for Vec<u8> {
     fn to_xml_text(&self) -> Cow<'_, str> {
