@@ -110,47 +110,72 @@ fn field_type(field: &FieldPlan) -> TokenStream {
     }
 }
 
-/// Writes one value as a child element. `value` is an expression of type
-/// `&T`, where `T` is the stored type (with its `Nillable` and `Box`).
-fn encode_child(cx: &Cx, ty: &TypeUse, name: &TokenStream, value: TokenStream) -> TokenStream {
+/// A child encoder for `ty` (the stored type, with its `Nillable` and
+/// `Box`): a function or closure taking `(writer, name, &value)` for the
+/// runtime's `encode_one`, `encode_each`, `encode_nillable` and
+/// `encode_array`.
+fn child_encoder(cx: &Cx, ty: &TypeUse) -> TokenStream {
     let rt = &cx.rt;
     if ty.nillable {
-        let inner = TypeUse {
-            nillable: false,
-            ..ty.clone()
-        };
-        let write = encode_child(cx, &inner, name, quote! { inner_value });
-        return quote! {
-            match #value {
-                #rt::Nillable::Nil => #rt::xml::encode_nil(writer, #name)?,
-                #rt::Nillable::Value(inner_value) => { #write }
-            }
-        };
+        let inner = child_encoder(
+            cx,
+            &TypeUse {
+                nillable: false,
+                ..ty.clone()
+            },
+        );
+        return quote! { |writer, name, value| #rt::xml::encode_nillable(writer, name, value, #inner) };
     }
-    if ty.boxed {
-        let inner = TypeUse {
-            boxed: false,
-            ..ty.clone()
-        };
-        return encode_child(cx, &inner, name, quote! { &**#value });
+    if ty.boxed && !boxes_itself(&ty.rust) {
+        let inner = child_encoder(
+            cx,
+            &TypeUse {
+                boxed: false,
+                ..ty.clone()
+            },
+        );
+        return quote! { |writer, name, value| #rt::xml::encode_boxed(writer, name, value, #inner) };
     }
     match &ty.rust {
         RustType::Array {
             item, item_element, ..
         } => {
             let item_name = xml_name(cx, item_element);
-            let write_item = encode_child(cx, item, &item_name, quote! { item });
-            quote! {
-                writer.start_element(#name);
-                for item in #value { #write_item }
-                writer.end_element();
-            }
+            let write_item = child_encoder(cx, item);
+            quote! { |writer, name, items| #rt::xml::encode_array(writer, name, #item_name, items, #write_item) }
         }
-        rust if rust.is_simple() => quote! { rt::xml::encode_value(writer, #name, #value)?; },
-        RustType::Group(_) => quote! { #rt::XmlGroup::encode_group(#value, writer)?; },
-        RustType::Raw => quote! { #value.write(writer); },
-        _ => quote! { #rt::XmlEncode::encode_xml(#value, writer, #name)?; },
+        rust if rust.is_simple() => quote! { #rt::xml::encode_value },
+        RustType::Group(_) => quote! { #rt::xml::encode_group },
+        RustType::Raw => quote! { #rt::xml::encode_raw },
+        _ => quote! { #rt::xml::encode_element },
     }
+}
+
+/// Writes one value as a child element. `value` is an expression of type
+/// `&T`, where `T` is the stored type (with its `Nillable` and `Box`).
+fn encode_child(cx: &Cx, ty: &TypeUse, name: &TokenStream, value: TokenStream) -> TokenStream {
+    let rt = &cx.rt;
+    let write = child_encoder(cx, ty);
+    let closure = ty.nillable
+        || (ty.boxed && !boxes_itself(&ty.rust))
+        || matches!(ty.rust, RustType::Array { .. });
+    if closure {
+        // Passed to a function, so the closure's argument types are known.
+        quote! { #rt::xml::encode_one(writer, #name, #value, #write)?; }
+    } else {
+        quote! { #write(writer, #name, #value)?; }
+    }
+}
+
+/// Types whose `Box` the runtime reads and writes as it does the type.
+fn boxes_itself(rust: &RustType) -> bool {
+    matches!(
+        rust,
+        RustType::Complex(_)
+            | RustType::Runtime(_)
+            | RustType::Group(_)
+            | RustType::External { simple: false, .. }
+    )
 }
 
 /// A child decoder for `ty` (the stored type, with its `Nillable` and
@@ -168,12 +193,7 @@ fn child_decoder(cx: &Cx, ty: &TypeUse) -> TokenStream {
         );
         return quote! { |reader, child| #rt::xml::nillable(reader, child, #inner) };
     }
-    // `Box<T>` decodes like `T` for structs and groups.
-    let boxes_itself = matches!(
-        ty.rust,
-        RustType::Complex(_) | RustType::Runtime(_) | RustType::Group(_)
-    );
-    if ty.boxed && !boxes_itself {
+    if ty.boxed && !boxes_itself(&ty.rust) {
         let inner = child_decoder(
             cx,
             &TypeUse {
@@ -439,13 +459,9 @@ fn encode_fields(s: &StructPlan, cx: &Cx) -> Vec<TokenStream> {
             }
             match f.occurs {
                 Occurs::Required => encode_child(cx, &f.ty, &wire, quote! { &self.#fid }),
-                Occurs::Optional => {
-                    let write = encode_child(cx, &f.ty, &wire, quote! { value });
-                    quote! { if let Some(value) = &self.#fid { #write } }
-                }
-                Occurs::Many => {
-                    let write = encode_child(cx, &f.ty, &wire, quote! { value });
-                    quote! { for value in &self.#fid { #write } }
+                Occurs::Optional | Occurs::Many => {
+                    let write = child_encoder(cx, &f.ty);
+                    quote! { #rt::xml::encode_each(writer, #wire, self.#fid.as_slice(), #write)?; }
                 }
             }
         })
@@ -459,13 +475,9 @@ fn emit_encode(s: &StructPlan, cx: &Cx) -> TokenStream {
         let fid = ident(&a.name);
         let wire = xml_name(cx, &a.attribute);
         if a.required {
-            quote! { writer.attribute(#wire, &#rt::XmlValue::to_xml_text(&self.#fid))?; }
+            quote! { #rt::xml::encode_attribute(writer, #wire, Some(&self.#fid))?; }
         } else {
-            quote! {
-                if let Some(value) = &self.#fid {
-                    writer.attribute(#wire, &#rt::XmlValue::to_xml_text(value))?;
-                }
-            }
+            quote! { #rt::xml::encode_attribute(writer, #wire, self.#fid.as_ref())?; }
         }
     });
     let any_attrs = s.any_attribute.as_ref().map(|n| {
@@ -863,8 +875,8 @@ fn emit_choice(c: &ChoicePlan, cx: &Cx) -> TokenStream {
         let vid = ident(&v.name);
         let wire = xml_name(cx, &v.element);
         if v.many {
-            let write = encode_child(cx, &v.ty, &wire, quote! { item });
-            quote! { Self::#vid(items) => { for item in items { #write } } }
+            let write = child_encoder(cx, &v.ty);
+            quote! { Self::#vid(items) => #rt::xml::encode_each(writer, #wire, items, #write)?, }
         } else {
             let write = encode_child(cx, &v.ty, &wire, quote! { value });
             quote! { Self::#vid(value) => { #write } }

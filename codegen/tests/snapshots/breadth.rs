@@ -40,13 +40,11 @@ pub mod breadth {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            if let Some(value) = &self.version {
-                writer
-                    .attribute(
-                        rt::XmlName::new(None, "version"),
-                        &rt::XmlValue::to_xml_text(value),
-                    )?;
-            }
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(None, "version"),
+                self.version.as_ref(),
+            )?;
             rt::xml::encode_value(
                 writer,
                 rt::XmlName::new(Some(NS_BREADTH), "id"),
@@ -279,37 +277,32 @@ pub mod breadth {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            if let Some(value) = &self.version {
-                writer
-                    .attribute(
-                        rt::XmlName::new(None, "version"),
-                        &rt::XmlValue::to_xml_text(value),
-                    )?;
-            }
-            writer
-                .attribute(
-                    rt::XmlName::new(None, "by"),
-                    &rt::XmlValue::to_xml_text(&self.by),
-                )?;
-            if let Some(value) = &self.mode {
-                writer
-                    .attribute(
-                        rt::XmlName::new(None, "mode"),
-                        &rt::XmlValue::to_xml_text(value),
-                    )?;
-            }
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(None, "version"),
+                self.version.as_ref(),
+            )?;
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(None, "by"),
+                Some(&self.by),
+            )?;
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(None, "mode"),
+                self.mode.as_ref(),
+            )?;
             rt::xml::encode_value(
                 writer,
                 rt::XmlName::new(Some(NS_BREADTH), "id"),
                 &self.id,
             )?;
-            if let Some(value) = &self.label {
-                rt::xml::encode_value(
-                    writer,
-                    rt::XmlName::new(Some(NS_BREADTH), "label"),
-                    value,
-                )?;
-            }
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_BREADTH), "label"),
+                self.label.as_slice(),
+                rt::xml::encode_value,
+            )?;
             writer.end_element();
             Ok(())
         }
@@ -408,11 +401,11 @@ pub mod breadth {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            writer
-                .attribute(
-                    rt::XmlName::new(None, "currency"),
-                    &rt::XmlValue::to_xml_text(&self.currency),
-                )?;
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(None, "currency"),
+                Some(&self.currency),
+            )?;
             writer.text(&rt::XmlValue::to_xml_text(&self.value))?;
             writer.end_element();
             Ok(())
@@ -551,22 +544,21 @@ pub mod breadth {
                         &attribute.value,
                     )?;
             }
-            rt::XmlEncode::encode_xml(
-                &self.item,
+            rt::xml::encode_element(
                 writer,
                 rt::XmlName::new(Some(NS_BREADTH), "item"),
+                &self.item,
             )?;
-            if let Some(value) = &self.plain {
-                rt::XmlEncode::encode_xml(
-                    value,
-                    writer,
-                    rt::XmlName::new(Some(NS_BREADTH), "plain"),
-                )?;
-            }
-            rt::XmlEncode::encode_xml(
-                &self.price,
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_BREADTH), "plain"),
+                self.plain.as_slice(),
+                rt::xml::encode_element,
+            )?;
+            rt::xml::encode_element(
                 writer,
                 rt::XmlName::new(Some(NS_BREADTH), "price"),
+                &self.price,
             )?;
             rt::xml::encode_value(
                 writer,
@@ -583,100 +575,99 @@ pub mod breadth {
                 rt::XmlName::new(Some(NS_BREADTH), "day"),
                 &self.day,
             )?;
-            if let Some(value) = &self.wait {
-                rt::xml::encode_value(
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_BREADTH), "wait"),
+                self.wait.as_slice(),
+                rt::xml::encode_value,
+            )?;
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_BREADTH), "digest"),
+                self.digest.as_slice(),
+                rt::xml::encode_value,
+            )?;
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_BREADTH), "sizes"),
+                self.sizes.as_slice(),
+                rt::xml::encode_value,
+            )?;
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_BREADTH), "key"),
+                self.key.as_slice(),
+                rt::xml::encode_value,
+            )?;
+            rt::xml::encode_one(
+                writer,
+                rt::XmlName::new(Some(NS_BREADTH), "comment"),
+                &self.comment,
+                |writer, name, value| rt::xml::encode_nillable(
                     writer,
-                    rt::XmlName::new(Some(NS_BREADTH), "wait"),
+                    name,
                     value,
-                )?;
-            }
-            if let Some(value) = &self.digest {
-                rt::xml::encode_value(
+                    rt::xml::encode_value,
+                ),
+            )?;
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_BREADTH), "discount"),
+                self.discount.as_slice(),
+                |writer, name, value| rt::xml::encode_nillable(
                     writer,
-                    rt::XmlName::new(Some(NS_BREADTH), "digest"),
+                    name,
                     value,
-                )?;
-            }
-            if let Some(value) = &self.sizes {
-                rt::xml::encode_value(
-                    writer,
-                    rt::XmlName::new(Some(NS_BREADTH), "sizes"),
-                    value,
-                )?;
-            }
-            if let Some(value) = &self.key {
-                rt::xml::encode_value(
-                    writer,
-                    rt::XmlName::new(Some(NS_BREADTH), "key"),
-                    value,
-                )?;
-            }
-            match &self.comment {
-                rt::Nillable::Nil => {
-                    rt::xml::encode_nil(
-                        writer,
-                        rt::XmlName::new(Some(NS_BREADTH), "comment"),
-                    )?
-                }
-                rt::Nillable::Value(inner_value) => {
-                    rt::xml::encode_value(
-                        writer,
-                        rt::XmlName::new(Some(NS_BREADTH), "comment"),
-                        inner_value,
-                    )?;
-                }
-            }
-            if let Some(value) = &self.discount {
-                match value {
-                    rt::Nillable::Nil => {
-                        rt::xml::encode_nil(
-                            writer,
-                            rt::XmlName::new(Some(NS_BREADTH), "discount"),
-                        )?
-                    }
-                    rt::Nillable::Value(inner_value) => {
-                        rt::xml::encode_value(
-                            writer,
-                            rt::XmlName::new(Some(NS_BREADTH), "discount"),
-                            inner_value,
-                        )?;
-                    }
-                }
-            }
-            if let Some(value) = &self.priority {
-                rt::xml::encode_value(
-                    writer,
-                    rt::XmlName::new(Some(NS_BREADTH), "priority"),
-                    value,
-                )?;
-            }
-            rt::XmlGroup::encode_group(&self.contact, writer)?;
-            for value in &self.choice {
-                rt::XmlGroup::encode_group(value, writer)?;
-            }
-            for value in &self.sequence {
-                rt::XmlGroup::encode_group(value, writer)?;
-            }
-            if let Some(value) = &self.shape {
-                rt::XmlGroup::encode_group(value, writer)?;
-            }
-            if let Some(value) = &self.note {
-                rt::XmlEncode::encode_xml(
-                    value,
-                    writer,
-                    rt::XmlName::new(Some(NS_BREADTH), "note"),
-                )?;
-            }
-            if let Some(value) = &self.extra {
-                rt::XmlEncode::encode_xml(
-                    value,
-                    writer,
-                    rt::XmlName::new(Some(NS_BREADTH), "extra"),
-                )?;
-            }
-            for value in &self.any {
-                value.write(writer);
-            }
+                    rt::xml::encode_value,
+                ),
+            )?;
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_BREADTH), "priority"),
+                self.priority.as_slice(),
+                rt::xml::encode_value,
+            )?;
+            rt::xml::encode_group(
+                writer,
+                rt::XmlName::new(None, "(contact)"),
+                &self.contact,
+            )?;
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(None, "(choice)"),
+                self.choice.as_slice(),
+                rt::xml::encode_group,
+            )?;
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(None, "(sequence)"),
+                self.sequence.as_slice(),
+                rt::xml::encode_group,
+            )?;
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_BREADTH), "shape"),
+                self.shape.as_slice(),
+                rt::xml::encode_group,
+            )?;
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_BREADTH), "note"),
+                self.note.as_slice(),
+                rt::xml::encode_element,
+            )?;
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_BREADTH), "extra"),
+                self.extra.as_slice(),
+                rt::xml::encode_element,
+            )?;
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(None, "(any)"),
+                self.any.as_slice(),
+                rt::xml::encode_raw,
+            )?;
             writer.end_element();
             Ok(())
         }
@@ -1183,13 +1174,11 @@ pub mod breadth {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            if let Some(value) = &self.version {
-                writer
-                    .attribute(
-                        rt::XmlName::new(None, "version"),
-                        &rt::XmlValue::to_xml_text(value),
-                    )?;
-            }
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(None, "version"),
+                self.version.as_ref(),
+            )?;
             rt::xml::encode_value(
                 writer,
                 rt::XmlName::new(Some(NS_BREADTH), "id"),

@@ -60,18 +60,16 @@ pub mod jobs {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            writer
-                .attribute(
-                    rt::XmlName::new(None, "id"),
-                    &rt::XmlValue::to_xml_text(&self.id),
-                )?;
-            if let Some(value) = &self.revision {
-                writer
-                    .attribute(
-                        rt::XmlName::new(None, "revision"),
-                        &rt::XmlValue::to_xml_text(value),
-                    )?;
-            }
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(None, "id"),
+                Some(&self.id),
+            )?;
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(None, "revision"),
+                self.revision.as_ref(),
+            )?;
             for attribute in &self.other_attributes {
                 writer
                     .attribute(
@@ -92,48 +90,42 @@ pub mod jobs {
                 rt::XmlName::new(Some(NS_JOBS), "state"),
                 &self.state,
             )?;
-            if let Some(value) = &self.priority {
-                rt::xml::encode_value(
-                    writer,
-                    rt::XmlName::new(Some(NS_JOBS), "priority"),
-                    value,
-                )?;
-            }
-            if let Some(value) = &self.weight {
-                rt::xml::encode_value(
-                    writer,
-                    rt::XmlName::new(Some(NS_JOBS), "weight"),
-                    value,
-                )?;
-            }
-            for value in &self.tag {
-                rt::xml::encode_value(
-                    writer,
-                    rt::XmlName::new(Some(NS_JOBS), "tag"),
-                    value,
-                )?;
-            }
-            if let Some(value) = &self.parent {
-                rt::XmlEncode::encode_xml(
-                    &**value,
-                    writer,
-                    rt::XmlName::new(Some(NS_JOBS), "parent"),
-                )?;
-            }
-            if let Some(value) = &self.type_ {
-                rt::xml::encode_value(
-                    writer,
-                    rt::XmlName::new(Some(NS_JOBS), "type"),
-                    value,
-                )?;
-            }
-            if let Some(value) = &self.limits {
-                rt::XmlEncode::encode_xml(
-                    value,
-                    writer,
-                    rt::XmlName::new(Some(NS_JOBS), "limits"),
-                )?;
-            }
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_JOBS), "priority"),
+                self.priority.as_slice(),
+                rt::xml::encode_value,
+            )?;
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_JOBS), "weight"),
+                self.weight.as_slice(),
+                rt::xml::encode_value,
+            )?;
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_JOBS), "tag"),
+                self.tag.as_slice(),
+                rt::xml::encode_value,
+            )?;
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_JOBS), "parent"),
+                self.parent.as_slice(),
+                rt::xml::encode_element,
+            )?;
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_JOBS), "type"),
+                self.type_.as_slice(),
+                rt::xml::encode_value,
+            )?;
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_JOBS), "limits"),
+                self.limits.as_slice(),
+                rt::xml::encode_element,
+            )?;
             writer.end_element();
             Ok(())
         }
@@ -378,13 +370,12 @@ pub mod jobs {
                 rt::XmlName::new(Some(NS_JOBS), "maxSeconds"),
                 &self.max_seconds,
             )?;
-            if let Some(value) = &self.retry {
-                rt::xml::encode_value(
-                    writer,
-                    rt::XmlName::new(Some(NS_JOBS), "retry"),
-                    value,
-                )?;
-            }
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_JOBS), "retry"),
+                self.retry.as_slice(),
+                rt::xml::encode_value,
+            )?;
             writer.end_element();
             Ok(())
         }
@@ -519,13 +510,12 @@ pub mod jobs {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            for value in &self.job {
-                rt::XmlEncode::encode_xml(
-                    value,
-                    writer,
-                    rt::XmlName::new(Some(NS_JOBS), "job"),
-                )?;
-            }
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_JOBS), "job"),
+                self.job.as_slice(),
+                rt::xml::encode_element,
+            )?;
             writer.end_element();
             Ok(())
         }
@@ -645,10 +635,10 @@ pub mod jobs {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            rt::XmlEncode::encode_xml(
-                &self.job,
+            rt::xml::encode_element(
                 writer,
                 rt::XmlName::new(Some(NS_JOBS), "job"),
+                &self.job,
             )?;
             writer.end_element();
             Ok(())

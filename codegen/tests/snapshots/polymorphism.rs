@@ -44,13 +44,11 @@ pub mod polymorphism {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            if let Some(value) = &self.id {
-                writer
-                    .attribute(
-                        rt::XmlName::new(None, "id"),
-                        &rt::XmlValue::to_xml_text(value),
-                    )?;
-            }
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(None, "id"),
+                self.id.as_ref(),
+            )?;
             rt::xml::encode_value(
                 writer,
                 rt::XmlName::new(Some(NS_SHAPES), "label"),
@@ -216,47 +214,39 @@ pub mod polymorphism {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            rt::XmlEncode::encode_xml(
-                &self.main,
+            rt::xml::encode_element(
                 writer,
                 rt::XmlName::new(Some(NS_SHAPES), "main"),
+                &self.main,
             )?;
-            if let Some(value) = &self.backdrop {
-                match value {
-                    rt::Nillable::Nil => {
-                        rt::xml::encode_nil(
-                            writer,
-                            rt::XmlName::new(Some(NS_SHAPES), "backdrop"),
-                        )?
-                    }
-                    rt::Nillable::Value(inner_value) => {
-                        rt::XmlEncode::encode_xml(
-                            inner_value,
-                            writer,
-                            rt::XmlName::new(Some(NS_SHAPES), "backdrop"),
-                        )?;
-                    }
-                }
-            }
-            for value in &self.shape {
-                rt::XmlEncode::encode_xml(
-                    value,
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_SHAPES), "backdrop"),
+                self.backdrop.as_slice(),
+                |writer, name, value| rt::xml::encode_nillable(
                     writer,
-                    rt::XmlName::new(Some(NS_SHAPES), "shape"),
-                )?;
-            }
-            rt::XmlEncode::encode_xml(
-                &self.note,
+                    name,
+                    value,
+                    rt::xml::encode_element,
+                ),
+            )?;
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_SHAPES), "shape"),
+                self.shape.as_slice(),
+                rt::xml::encode_element,
+            )?;
+            rt::xml::encode_element(
                 writer,
                 rt::XmlName::new(Some(NS_SHAPES), "note"),
+                &self.note,
             )?;
-            if let Some(value) = &self.circle {
-                rt::XmlEncode::encode_xml(
-                    value,
-                    writer,
-                    rt::XmlName::new(Some(NS_SHAPES), "circle"),
-                )?;
-            }
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_SHAPES), "circle"),
+                self.circle.as_slice(),
+                rt::xml::encode_element,
+            )?;
             writer.end_element();
             Ok(())
         }
@@ -366,25 +356,22 @@ pub mod polymorphism {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            if let Some(value) = &self.id {
-                writer
-                    .attribute(
-                        rt::XmlName::new(None, "id"),
-                        &rt::XmlValue::to_xml_text(value),
-                    )?;
-            }
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(None, "id"),
+                self.id.as_ref(),
+            )?;
             rt::xml::encode_value(
                 writer,
                 rt::XmlName::new(Some(NS_SHAPES), "label"),
                 &self.label,
             )?;
-            for value in &self.member {
-                rt::XmlEncode::encode_xml(
-                    value,
-                    writer,
-                    rt::XmlName::new(Some(NS_SHAPES), "member"),
-                )?;
-            }
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_SHAPES), "member"),
+                self.member.as_slice(),
+                rt::xml::encode_element,
+            )?;
             writer.end_element();
             Ok(())
         }
@@ -465,13 +452,12 @@ pub mod polymorphism {
                 rt::XmlName::new(Some(NS_SHAPES), "text"),
                 &self.text,
             )?;
-            if let Some(value) = &self.author {
-                rt::xml::encode_value(
-                    writer,
-                    rt::XmlName::new(Some(NS_SHAPES), "author"),
-                    value,
-                )?;
-            }
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_SHAPES), "author"),
+                self.author.as_slice(),
+                rt::xml::encode_value,
+            )?;
             writer.end_element();
             Ok(())
         }
@@ -620,13 +606,11 @@ pub mod polymorphism {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            if let Some(value) = &self.id {
-                writer
-                    .attribute(
-                        rt::XmlName::new(None, "id"),
-                        &rt::XmlValue::to_xml_text(value),
-                    )?;
-            }
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(None, "id"),
+                self.id.as_ref(),
+            )?;
             rt::xml::encode_value(
                 writer,
                 rt::XmlName::new(Some(NS_SHAPES), "label"),
@@ -738,13 +722,11 @@ pub mod polymorphism {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            if let Some(value) = &self.id {
-                writer
-                    .attribute(
-                        rt::XmlName::new(None, "id"),
-                        &rt::XmlValue::to_xml_text(value),
-                    )?;
-            }
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(None, "id"),
+                self.id.as_ref(),
+            )?;
             rt::xml::encode_value(
                 writer,
                 rt::XmlName::new(Some(NS_SHAPES), "label"),
@@ -994,13 +976,11 @@ pub mod polymorphism {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            if let Some(value) = &self.id {
-                writer
-                    .attribute(
-                        rt::XmlName::new(None, "id"),
-                        &rt::XmlValue::to_xml_text(value),
-                    )?;
-            }
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(None, "id"),
+                self.id.as_ref(),
+            )?;
             rt::xml::encode_value(
                 writer,
                 rt::XmlName::new(Some(NS_SHAPES), "label"),

@@ -40,11 +40,7 @@ pub mod rpc {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            rt::XmlEncode::encode_xml(
-                &self.pair,
-                writer,
-                rt::XmlName::new(None, "pair"),
-            )?;
+            rt::xml::encode_element(writer, rt::XmlName::new(None, "pair"), &self.pair)?;
             rt::xml::encode_value(writer, rt::XmlName::new(None, "scale"), &self.scale)?;
             writer.end_element();
             Ok(())
@@ -185,20 +181,17 @@ pub mod rpc {
                         &attribute.value,
                     )?;
             }
-            for value in &self.item {
-                match value {
-                    rt::Nillable::Nil => {
-                        rt::xml::encode_nil(writer, rt::XmlName::new(None, "item"))?
-                    }
-                    rt::Nillable::Value(inner_value) => {
-                        rt::xml::encode_value(
-                            writer,
-                            rt::XmlName::new(None, "item"),
-                            inner_value,
-                        )?;
-                    }
-                }
-            }
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(None, "item"),
+                self.item.as_slice(),
+                |writer, name, value| rt::xml::encode_nillable(
+                    writer,
+                    name,
+                    value,
+                    rt::xml::encode_value,
+                ),
+            )?;
             writer.end_element();
             Ok(())
         }
@@ -330,10 +323,10 @@ pub mod rpc {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            rt::XmlEncode::encode_xml(
-                &self.values,
+            rt::xml::encode_element(
                 writer,
                 rt::XmlName::new(None, "values"),
+                &self.values,
             )?;
             writer.end_element();
             Ok(())

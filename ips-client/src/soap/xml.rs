@@ -199,8 +199,9 @@ pub struct Start<'a> {
     /// Attributes other than namespace declarations.
     pub attributes: Vec<Attribute<'a>>,
     /// The element's `xsi:type`, resolved where it was read (prefixes are
-    /// only known there); also kept, as written, in `attributes`.
-    pub xsi_type: Option<TypeName>,
+    /// only known there); also kept, as written, in `attributes`. Boxed,
+    /// as few elements have one: every `Start` stays small to move.
+    pub xsi_type: Option<Box<TypeName>>,
 }
 
 impl Start<'_> {
@@ -435,7 +436,7 @@ impl<'a> XmlReader<'a> {
                 attribute.namespace = self.namespaces.prefixed(prefix);
                 attribute.local = local;
                 if attribute.local == "type" && attribute.namespace() == Some(XSI_NS) {
-                    xsi_type = Some(self.resolve_type_name(&attribute.value)?);
+                    xsi_type = Some(Box::new(self.resolve_type_name(&attribute.value)?));
                 }
             }
         }
@@ -1183,8 +1184,7 @@ impl XmlWriter {
         self.close_start_tag();
         self.buf.push('<');
         self.buf.push_str(name.local);
-        let inherited = self.default_ns().map(str::to_owned);
-        if inherited.as_deref() != name.namespace || (self.fragment && self.stack.is_empty()) {
+        if self.default_ns() != name.namespace || (self.fragment && self.stack.is_empty()) {
             self.buf.push_str(" xmlns=\"");
             self.buf
                 .push_str(&quick_xml::escape::escape(name.namespace.unwrap_or("")));
@@ -1388,6 +1388,12 @@ pub trait XmlDecode: Sized {
     /// Decodes the element whose start tag `start` the reader just returned;
     /// consumes everything up to and including its end tag.
     fn decode_xml(reader: &mut XmlReader<'_>, start: &Start<'_>) -> Result<Self, DecodeError>;
+}
+
+impl<T: XmlEncode + ?Sized> XmlEncode for Box<T> {
+    fn encode_xml(&self, writer: &mut XmlWriter, name: XmlName<'_>) -> Result<(), EncodeError> {
+        (**self).encode_xml(writer, name)
+    }
 }
 
 impl<T: XmlDecode> XmlDecode for Box<T> {
@@ -1623,6 +1629,113 @@ pub fn decode_group_at<'a, T: XmlGroup>(
 ) -> Result<T, DecodeError> {
     reader.push_back(start.clone());
     T::decode_group(reader)
+}
+
+/// Writes the attribute `name` when `value` is there.
+pub fn encode_attribute<T: XmlValue>(
+    writer: &mut XmlWriter,
+    name: XmlName<'_>,
+    value: Option<&T>,
+) -> Result<(), EncodeError> {
+    match value {
+        Some(value) => writer.attribute(name, &value.to_xml_text()),
+        None => Ok(()),
+    }
+}
+
+/// Writes `value` as the child element `name` with `write`, one of the
+/// child encoders: [`encode_value`], [`encode_element`], [`encode_group`],
+/// [`encode_raw`], or a closure over [`encode_nillable`],
+/// [`encode_boxed`] or [`encode_array`]. (Calling through here gives a
+/// closure its argument types.)
+pub fn encode_one<T: ?Sized>(
+    writer: &mut XmlWriter,
+    name: XmlName<'_>,
+    value: &T,
+    write: impl FnOnce(&mut XmlWriter, XmlName<'_>, &T) -> Result<(), EncodeError>,
+) -> Result<(), EncodeError> {
+    write(writer, name, value)
+}
+
+/// Writes each of `values` (an optional or repeated field, as a slice) as
+/// a child element `name` with `write` (see [`encode_one`]).
+pub fn encode_each<T>(
+    writer: &mut XmlWriter,
+    name: XmlName<'_>,
+    values: &[T],
+    mut write: impl FnMut(&mut XmlWriter, XmlName<'_>, &T) -> Result<(), EncodeError>,
+) -> Result<(), EncodeError> {
+    for value in values {
+        write(writer, name, value)?;
+    }
+    Ok(())
+}
+
+/// Child encoder for generated structs and runtime types.
+pub fn encode_element<T: XmlEncode + ?Sized>(
+    writer: &mut XmlWriter,
+    name: XmlName<'_>,
+    value: &T,
+) -> Result<(), EncodeError> {
+    value.encode_xml(writer, name)
+}
+
+/// Child encoder for a group: its elements, without one of its own.
+pub fn encode_group<T: XmlGroup>(
+    writer: &mut XmlWriter,
+    _name: XmlName<'_>,
+    value: &T,
+) -> Result<(), EncodeError> {
+    value.encode_group(writer)
+}
+
+/// Child encoder for an element kept as received (its own name is kept in it).
+pub fn encode_raw(
+    writer: &mut XmlWriter,
+    _name: XmlName<'_>,
+    value: &RawElement,
+) -> Result<(), EncodeError> {
+    value.write(writer);
+    Ok(())
+}
+
+/// A nillable value: `<name xsi:nil="true"/>`, or the value with `write`.
+pub fn encode_nillable<T>(
+    writer: &mut XmlWriter,
+    name: XmlName<'_>,
+    value: &Nillable<T>,
+    write: impl FnOnce(&mut XmlWriter, XmlName<'_>, &T) -> Result<(), EncodeError>,
+) -> Result<(), EncodeError> {
+    match value {
+        Nillable::Nil => encode_nil(writer, name),
+        Nillable::Value(value) => write(writer, name, value),
+    }
+}
+
+/// A boxed value, written with `write`.
+#[allow(clippy::borrowed_box)] // the stored type is the Box: encoders take `&Stored`
+pub fn encode_boxed<T>(
+    writer: &mut XmlWriter,
+    name: XmlName<'_>,
+    value: &Box<T>,
+    write: impl FnOnce(&mut XmlWriter, XmlName<'_>, &T) -> Result<(), EncodeError>,
+) -> Result<(), EncodeError> {
+    write(writer, name, value)
+}
+
+/// An array wrapper element `name` holding one `item` element per entry,
+/// each written with `write_item`.
+pub fn encode_array<T>(
+    writer: &mut XmlWriter,
+    name: XmlName<'_>,
+    item: XmlName<'_>,
+    items: &[T],
+    write_item: impl FnMut(&mut XmlWriter, XmlName<'_>, &T) -> Result<(), EncodeError>,
+) -> Result<(), EncodeError> {
+    writer.start_element(name);
+    encode_each(writer, item, items, write_item)?;
+    writer.end_element();
+    Ok(())
 }
 
 /// Writes `<name>value</name>` for a simple value.

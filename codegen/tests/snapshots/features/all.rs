@@ -43,13 +43,12 @@ pub mod all {
             writer.start_element(name);
             rt::xml::encode_value(writer, rt::XmlName::new(Some(NS_ALL), "x"), &self.x)?;
             rt::xml::encode_value(writer, rt::XmlName::new(Some(NS_ALL), "y"), &self.y)?;
-            if let Some(value) = &self.label {
-                rt::xml::encode_value(
-                    writer,
-                    rt::XmlName::new(Some(NS_ALL), "label"),
-                    value,
-                )?;
-            }
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_ALL), "label"),
+                self.label.as_slice(),
+                rt::xml::encode_value,
+            )?;
             writer.end_element();
             Ok(())
         }

@@ -44,23 +44,22 @@ pub mod any_type {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            rt::XmlEncode::encode_xml(
-                &self.value,
+            rt::xml::encode_element(
                 writer,
                 rt::XmlName::new(Some(NS_ANYTYPE), "value"),
+                &self.value,
             )?;
-            rt::XmlEncode::encode_xml(
-                &self.untyped,
+            rt::xml::encode_element(
                 writer,
                 rt::XmlName::new(Some(NS_ANYTYPE), "untyped"),
+                &self.untyped,
             )?;
-            for value in &self.more {
-                rt::XmlEncode::encode_xml(
-                    value,
-                    writer,
-                    rt::XmlName::new(Some(NS_ANYTYPE), "more"),
-                )?;
-            }
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_ANYTYPE), "more"),
+                self.more.as_slice(),
+                rt::xml::encode_element,
+            )?;
             writer.end_element();
             Ok(())
         }

@@ -51,39 +51,31 @@ pub mod attributes {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            writer
-                .attribute(
-                    rt::XmlName::new(Some(NS_ATTRIBUTES), "id"),
-                    &rt::XmlValue::to_xml_text(&self.id),
-                )?;
-            if let Some(value) = &self.note {
-                writer
-                    .attribute(
-                        rt::XmlName::new(Some(NS_ATTRIBUTES), "note"),
-                        &rt::XmlValue::to_xml_text(value),
-                    )?;
-            }
-            if let Some(value) = &self.level {
-                writer
-                    .attribute(
-                        rt::XmlName::new(Some(NS_ATTRIBUTES), "level"),
-                        &rt::XmlValue::to_xml_text(value),
-                    )?;
-            }
-            if let Some(value) = &self.unit {
-                writer
-                    .attribute(
-                        rt::XmlName::new(Some(NS_ATTRIBUTES), "unit"),
-                        &rt::XmlValue::to_xml_text(value),
-                    )?;
-            }
-            if let Some(value) = &self.local {
-                writer
-                    .attribute(
-                        rt::XmlName::new(None, "local"),
-                        &rt::XmlValue::to_xml_text(value),
-                    )?;
-            }
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(Some(NS_ATTRIBUTES), "id"),
+                Some(&self.id),
+            )?;
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(Some(NS_ATTRIBUTES), "note"),
+                self.note.as_ref(),
+            )?;
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(Some(NS_ATTRIBUTES), "level"),
+                self.level.as_ref(),
+            )?;
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(Some(NS_ATTRIBUTES), "unit"),
+                self.unit.as_ref(),
+            )?;
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(None, "local"),
+                self.local.as_ref(),
+            )?;
             rt::xml::encode_value(
                 writer,
                 rt::XmlName::new(Some(NS_ATTRIBUTES), "name"),

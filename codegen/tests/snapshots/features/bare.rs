@@ -76,13 +76,12 @@ pub mod bare {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            for value in &self.n {
-                rt::xml::encode_value(
-                    writer,
-                    rt::XmlName::new(Some(NS_BARE), "n"),
-                    value,
-                )?;
-            }
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_BARE), "n"),
+                self.n.as_slice(),
+                rt::xml::encode_value,
+            )?;
             writer.end_element();
             Ok(())
         }

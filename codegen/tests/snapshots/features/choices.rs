@@ -52,11 +52,22 @@ pub mod choices {
                 rt::XmlName::new(Some(NS_CHOICES), "name"),
                 &self.name,
             )?;
-            rt::XmlGroup::encode_group(&self.choice, writer)?;
-            for value in &self.choice2 {
-                rt::XmlGroup::encode_group(value, writer)?;
-            }
-            rt::XmlGroup::encode_group(&self.choice3, writer)?;
+            rt::xml::encode_group(
+                writer,
+                rt::XmlName::new(None, "(choice)"),
+                &self.choice,
+            )?;
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(None, "(choice)"),
+                self.choice2.as_slice(),
+                rt::xml::encode_group,
+            )?;
+            rt::xml::encode_group(
+                writer,
+                rt::XmlName::new(None, "(choice)"),
+                &self.choice3,
+            )?;
             writer.end_element();
             Ok(())
         }
@@ -211,7 +222,11 @@ pub mod choices {
                     )?;
                 }
                 Self::ContactChoiceChoice(value) => {
-                    rt::XmlGroup::encode_group(value, writer)?;
+                    rt::xml::encode_group(
+                        writer,
+                        rt::XmlName::new(None, "(group)"),
+                        value,
+                    )?;
                 }
             }
             Ok(())
@@ -338,7 +353,11 @@ pub mod choices {
         ) -> Result<(), rt::EncodeError> {
             match self {
                 Self::ContactChoice3Sequence(value) => {
-                    rt::XmlGroup::encode_group(value, writer)?;
+                    rt::xml::encode_group(
+                        writer,
+                        rt::XmlName::new(None, "(group)"),
+                        value,
+                    )?;
                 }
                 Self::PoBox(value) => {
                     rt::xml::encode_value(

@@ -90,13 +90,12 @@ pub mod enumerations {
                 rt::XmlName::new(Some(NS_ENUMERATIONS), "size"),
                 &self.size,
             )?;
-            for value in &self.other {
-                rt::xml::encode_value(
-                    writer,
-                    rt::XmlName::new(Some(NS_ENUMERATIONS), "other"),
-                    value,
-                )?;
-            }
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_ENUMERATIONS), "other"),
+                self.other.as_slice(),
+                rt::xml::encode_value,
+            )?;
             writer.end_element();
             Ok(())
         }

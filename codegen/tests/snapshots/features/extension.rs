@@ -40,13 +40,11 @@ pub mod extension {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            if let Some(value) = &self.version {
-                writer
-                    .attribute(
-                        rt::XmlName::new(None, "version"),
-                        &rt::XmlValue::to_xml_text(value),
-                    )?;
-            }
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(None, "version"),
+                self.version.as_ref(),
+            )?;
             rt::xml::encode_value(
                 writer,
                 rt::XmlName::new(Some(NS_EXTENSION), "id"),
@@ -213,13 +211,11 @@ pub mod extension {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            if let Some(value) = &self.version {
-                writer
-                    .attribute(
-                        rt::XmlName::new(None, "version"),
-                        &rt::XmlValue::to_xml_text(value),
-                    )?;
-            }
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(None, "version"),
+                self.version.as_ref(),
+            )?;
             rt::xml::encode_value(
                 writer,
                 rt::XmlName::new(Some(NS_EXTENSION), "id"),
@@ -396,18 +392,16 @@ pub mod extension {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            if let Some(value) = &self.version {
-                writer
-                    .attribute(
-                        rt::XmlName::new(None, "version"),
-                        &rt::XmlValue::to_xml_text(value),
-                    )?;
-            }
-            writer
-                .attribute(
-                    rt::XmlName::new(None, "sku"),
-                    &rt::XmlValue::to_xml_text(&self.sku),
-                )?;
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(None, "version"),
+                self.version.as_ref(),
+            )?;
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(None, "sku"),
+                Some(&self.sku),
+            )?;
             rt::xml::encode_value(
                 writer,
                 rt::XmlName::new(Some(NS_EXTENSION), "id"),

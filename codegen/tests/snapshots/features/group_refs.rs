@@ -50,18 +50,16 @@ pub mod group_refs {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            writer
-                .attribute(
-                    rt::XmlName::new(None, "createdBy"),
-                    &rt::XmlValue::to_xml_text(&self.created_by),
-                )?;
-            if let Some(value) = &self.revision {
-                writer
-                    .attribute(
-                        rt::XmlName::new(None, "revision"),
-                        &rt::XmlValue::to_xml_text(value),
-                    )?;
-            }
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(None, "createdBy"),
+                Some(&self.created_by),
+            )?;
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(None, "revision"),
+                self.revision.as_ref(),
+            )?;
             rt::xml::encode_value(
                 writer,
                 rt::XmlName::new(Some(NS_GROUPREFS), "given"),
@@ -72,9 +70,12 @@ pub mod group_refs {
                 rt::XmlName::new(Some(NS_GROUPREFS), "family"),
                 &self.family,
             )?;
-            for value in &self.reach {
-                rt::XmlGroup::encode_group(value, writer)?;
-            }
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(None, "(reach)"),
+                self.reach.as_slice(),
+                rt::xml::encode_group,
+            )?;
             writer.end_element();
             Ok(())
         }

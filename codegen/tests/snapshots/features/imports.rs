@@ -104,11 +104,11 @@ pub mod imports {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            writer
-                .attribute(
-                    rt::XmlName::new(None, "currency"),
-                    &rt::XmlValue::to_xml_text(&self.currency),
-                )?;
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(None, "currency"),
+                Some(&self.currency),
+            )?;
             writer.text(&rt::XmlValue::to_xml_text(&self.value))?;
             writer.end_element();
             Ok(())
@@ -166,15 +166,15 @@ pub mod imports {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            rt::XmlEncode::encode_xml(
-                &self.ship_to,
+            rt::xml::encode_element(
                 writer,
                 rt::XmlName::new(Some(NS_TYPES), "shipTo"),
+                &self.ship_to,
             )?;
-            rt::XmlEncode::encode_xml(
-                &self.total,
+            rt::xml::encode_element(
                 writer,
                 rt::XmlName::new(Some(NS_TYPES), "total"),
+                &self.total,
             )?;
             writer.end_element();
             Ok(())

@@ -88,13 +88,11 @@ pub mod list_union {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            if let Some(value) = &self.flags {
-                writer
-                    .attribute(
-                        rt::XmlName::new(None, "flags"),
-                        &rt::XmlValue::to_xml_text(value),
-                    )?;
-            }
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(None, "flags"),
+                self.flags.as_ref(),
+            )?;
             rt::xml::encode_value(
                 writer,
                 rt::XmlName::new(Some(NS_LISTUNION), "numbers"),

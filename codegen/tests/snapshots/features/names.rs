@@ -124,20 +124,16 @@ pub mod names {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            if let Some(value) = &self.value {
-                writer
-                    .attribute(
-                        rt::XmlName::new(None, "value"),
-                        &rt::XmlValue::to_xml_text(value),
-                    )?;
-            }
-            if let Some(value) = &self.in_ {
-                writer
-                    .attribute(
-                        rt::XmlName::new(None, "in"),
-                        &rt::XmlValue::to_xml_text(value),
-                    )?;
-            }
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(None, "value"),
+                self.value.as_ref(),
+            )?;
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(None, "in"),
+                self.in_.as_ref(),
+            )?;
             rt::xml::encode_value(
                 writer,
                 rt::XmlName::new(Some(NS_NAMES), "match"),
@@ -178,15 +174,15 @@ pub mod names {
                 rt::XmlName::new(Some(NS_NAMES), "a.b"),
                 &self.a_b,
             )?;
-            rt::XmlEncode::encode_xml(
-                &self.type_,
+            rt::xml::encode_element(
                 writer,
                 rt::XmlName::new(Some(NS_NAMES), "Type"),
+                &self.type_,
             )?;
-            rt::XmlEncode::encode_xml(
-                &self.level1,
+            rt::xml::encode_element(
                 writer,
                 rt::XmlName::new(Some(NS_NAMES), "level1"),
+                &self.level1,
             )?;
             rt::xml::encode_value(
                 writer,
@@ -422,10 +418,10 @@ pub mod names {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            rt::XmlEncode::encode_xml(
-                &self.level2,
+            rt::xml::encode_element(
                 writer,
                 rt::XmlName::new(Some(NS_NAMES), "level2"),
+                &self.level2,
             )?;
             writer.end_element();
             Ok(())
@@ -484,10 +480,10 @@ pub mod names {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            rt::XmlEncode::encode_xml(
-                &self.level3,
+            rt::xml::encode_element(
                 writer,
                 rt::XmlName::new(Some(NS_NAMES), "level3"),
+                &self.level3,
             )?;
             writer.end_element();
             Ok(())
@@ -546,10 +542,10 @@ pub mod names {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            rt::XmlEncode::encode_xml(
-                &self.level4,
+            rt::xml::encode_element(
                 writer,
                 rt::XmlName::new(Some(NS_NAMES), "level4"),
+                &self.level4,
             )?;
             writer.end_element();
             Ok(())
@@ -606,13 +602,11 @@ pub mod names {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            if let Some(value) = &self.depth {
-                writer
-                    .attribute(
-                        rt::XmlName::new(None, "depth"),
-                        &rt::XmlValue::to_xml_text(value),
-                    )?;
-            }
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(None, "depth"),
+                self.depth.as_ref(),
+            )?;
             writer.end_element();
             Ok(())
         }

@@ -57,10 +57,10 @@ pub mod namespaces {
                 rt::XmlName::new(Some(NS_NAMESPACES), "qualified"),
                 &self.qualified,
             )?;
-            rt::XmlEncode::encode_xml(
-                &self.other,
+            rt::xml::encode_element(
                 writer,
                 rt::XmlName::new(None, "other"),
+                &self.other,
             )?;
             rt::xml::encode_value(
                 writer,

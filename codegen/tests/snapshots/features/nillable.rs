@@ -108,87 +108,61 @@ pub mod nillable {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            match &self.required {
-                rt::Nillable::Nil => {
-                    rt::xml::encode_nil(
-                        writer,
-                        rt::XmlName::new(Some(NS_NILLABLE), "required"),
-                    )?
-                }
-                rt::Nillable::Value(inner_value) => {
-                    rt::xml::encode_value(
-                        writer,
-                        rt::XmlName::new(Some(NS_NILLABLE), "required"),
-                        inner_value,
-                    )?;
-                }
-            }
-            if let Some(value) = &self.optional {
-                match value {
-                    rt::Nillable::Nil => {
-                        rt::xml::encode_nil(
-                            writer,
-                            rt::XmlName::new(Some(NS_NILLABLE), "optional"),
-                        )?
-                    }
-                    rt::Nillable::Value(inner_value) => {
-                        rt::xml::encode_value(
-                            writer,
-                            rt::XmlName::new(Some(NS_NILLABLE), "optional"),
-                            inner_value,
-                        )?;
-                    }
-                }
-            }
-            if let Some(value) = &self.absent {
-                match value {
-                    rt::Nillable::Nil => {
-                        rt::xml::encode_nil(
-                            writer,
-                            rt::XmlName::new(Some(NS_NILLABLE), "absent"),
-                        )?
-                    }
-                    rt::Nillable::Value(inner_value) => {
-                        rt::xml::encode_value(
-                            writer,
-                            rt::XmlName::new(Some(NS_NILLABLE), "absent"),
-                            inner_value,
-                        )?;
-                    }
-                }
-            }
-            match &self.address {
-                rt::Nillable::Nil => {
-                    rt::xml::encode_nil(
-                        writer,
-                        rt::XmlName::new(Some(NS_NILLABLE), "address"),
-                    )?
-                }
-                rt::Nillable::Value(inner_value) => {
-                    rt::XmlEncode::encode_xml(
-                        inner_value,
-                        writer,
-                        rt::XmlName::new(Some(NS_NILLABLE), "address"),
-                    )?;
-                }
-            }
-            for value in &self.items {
-                match value {
-                    rt::Nillable::Nil => {
-                        rt::xml::encode_nil(
-                            writer,
-                            rt::XmlName::new(Some(NS_NILLABLE), "items"),
-                        )?
-                    }
-                    rt::Nillable::Value(inner_value) => {
-                        rt::xml::encode_value(
-                            writer,
-                            rt::XmlName::new(Some(NS_NILLABLE), "items"),
-                            inner_value,
-                        )?;
-                    }
-                }
-            }
+            rt::xml::encode_one(
+                writer,
+                rt::XmlName::new(Some(NS_NILLABLE), "required"),
+                &self.required,
+                |writer, name, value| rt::xml::encode_nillable(
+                    writer,
+                    name,
+                    value,
+                    rt::xml::encode_value,
+                ),
+            )?;
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_NILLABLE), "optional"),
+                self.optional.as_slice(),
+                |writer, name, value| rt::xml::encode_nillable(
+                    writer,
+                    name,
+                    value,
+                    rt::xml::encode_value,
+                ),
+            )?;
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_NILLABLE), "absent"),
+                self.absent.as_slice(),
+                |writer, name, value| rt::xml::encode_nillable(
+                    writer,
+                    name,
+                    value,
+                    rt::xml::encode_value,
+                ),
+            )?;
+            rt::xml::encode_one(
+                writer,
+                rt::XmlName::new(Some(NS_NILLABLE), "address"),
+                &self.address,
+                |writer, name, value| rt::xml::encode_nillable(
+                    writer,
+                    name,
+                    value,
+                    rt::xml::encode_element,
+                ),
+            )?;
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_NILLABLE), "items"),
+                self.items.as_slice(),
+                |writer, name, value| rt::xml::encode_nillable(
+                    writer,
+                    name,
+                    value,
+                    rt::xml::encode_value,
+                ),
+            )?;
             writer.end_element();
             Ok(())
         }

@@ -42,13 +42,11 @@ pub mod restriction {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            if let Some(value) = &self.unit {
-                writer
-                    .attribute(
-                        rt::XmlName::new(None, "unit"),
-                        &rt::XmlValue::to_xml_text(value),
-                    )?;
-            }
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(None, "unit"),
+                self.unit.as_ref(),
+            )?;
             rt::xml::encode_value(
                 writer,
                 rt::XmlName::new(Some(NS_RESTRICTION), "low"),
@@ -140,34 +138,28 @@ pub mod restriction {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            if let Some(value) = &self.unit {
-                writer
-                    .attribute(
-                        rt::XmlName::new(None, "unit"),
-                        &rt::XmlValue::to_xml_text(value),
-                    )?;
-            }
-            if let Some(value) = &self.legacy {
-                writer
-                    .attribute(
-                        rt::XmlName::new(None, "legacy"),
-                        &rt::XmlValue::to_xml_text(value),
-                    )?;
-            }
-            if let Some(value) = &self.low {
-                rt::xml::encode_value(
-                    writer,
-                    rt::XmlName::new(Some(NS_RESTRICTION), "low"),
-                    value,
-                )?;
-            }
-            if let Some(value) = &self.high {
-                rt::xml::encode_value(
-                    writer,
-                    rt::XmlName::new(Some(NS_RESTRICTION), "high"),
-                    value,
-                )?;
-            }
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(None, "unit"),
+                self.unit.as_ref(),
+            )?;
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(None, "legacy"),
+                self.legacy.as_ref(),
+            )?;
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_RESTRICTION), "low"),
+                self.low.as_slice(),
+                rt::xml::encode_value,
+            )?;
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_RESTRICTION), "high"),
+                self.high.as_slice(),
+                rt::xml::encode_value,
+            )?;
             writer.end_element();
             Ok(())
         }

@@ -50,42 +50,41 @@ pub mod sequences {
                 rt::XmlName::new(Some(NS_SEQUENCES), "id"),
                 &self.id,
             )?;
-            if let Some(value) = &self.note {
-                rt::xml::encode_value(
-                    writer,
-                    rt::XmlName::new(Some(NS_SEQUENCES), "note"),
-                    value,
-                )?;
-            }
-            for value in &self.tag {
-                rt::xml::encode_value(
-                    writer,
-                    rt::XmlName::new(Some(NS_SEQUENCES), "tag"),
-                    value,
-                )?;
-            }
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_SEQUENCES), "note"),
+                self.note.as_slice(),
+                rt::xml::encode_value,
+            )?;
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_SEQUENCES), "tag"),
+                self.tag.as_slice(),
+                rt::xml::encode_value,
+            )?;
             rt::xml::encode_value(
                 writer,
                 rt::XmlName::new(Some(NS_SEQUENCES), "inner"),
                 &self.inner,
             )?;
-            for value in &self.sequence {
-                rt::XmlGroup::encode_group(value, writer)?;
-            }
-            if let Some(value) = &self.from {
-                rt::xml::encode_value(
-                    writer,
-                    rt::XmlName::new(Some(NS_SEQUENCES), "from"),
-                    value,
-                )?;
-            }
-            if let Some(value) = &self.to {
-                rt::xml::encode_value(
-                    writer,
-                    rt::XmlName::new(Some(NS_SEQUENCES), "to"),
-                    value,
-                )?;
-            }
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(None, "(sequence)"),
+                self.sequence.as_slice(),
+                rt::xml::encode_group,
+            )?;
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_SEQUENCES), "from"),
+                self.from.as_slice(),
+                rt::xml::encode_value,
+            )?;
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_SEQUENCES), "to"),
+                self.to.as_slice(),
+                rt::xml::encode_value,
+            )?;
             writer.end_element();
             Ok(())
         }

@@ -42,11 +42,11 @@ pub mod simple_content {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            writer
-                .attribute(
-                    rt::XmlName::new(None, "currency"),
-                    &rt::XmlValue::to_xml_text(&self.currency),
-                )?;
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(None, "currency"),
+                Some(&self.currency),
+            )?;
             writer.text(&rt::XmlValue::to_xml_text(&self.value))?;
             writer.end_element();
             Ok(())
@@ -199,23 +199,22 @@ pub mod simple_content {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            rt::XmlEncode::encode_xml(
-                &self.net,
+            rt::xml::encode_element(
                 writer,
                 rt::XmlName::new(Some(NS_SIMPLECONTENT), "net"),
+                &self.net,
             )?;
-            rt::XmlEncode::encode_xml(
-                &self.gross,
+            rt::xml::encode_element(
                 writer,
                 rt::XmlName::new(Some(NS_SIMPLECONTENT), "gross"),
+                &self.gross,
             )?;
-            if let Some(value) = &self.tip {
-                rt::XmlEncode::encode_xml(
-                    value,
-                    writer,
-                    rt::XmlName::new(Some(NS_SIMPLECONTENT), "tip"),
-                )?;
-            }
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_SIMPLECONTENT), "tip"),
+                self.tip.as_slice(),
+                rt::xml::encode_element,
+            )?;
             writer.end_element();
             Ok(())
         }
@@ -305,11 +304,11 @@ pub mod simple_content {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            writer
-                .attribute(
-                    rt::XmlName::new(None, "currency"),
-                    &rt::XmlValue::to_xml_text(&self.currency),
-                )?;
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(None, "currency"),
+                Some(&self.currency),
+            )?;
             writer.text(&rt::XmlValue::to_xml_text(&self.value))?;
             writer.end_element();
             Ok(())
@@ -373,18 +372,16 @@ pub mod simple_content {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            writer
-                .attribute(
-                    rt::XmlName::new(None, "currency"),
-                    &rt::XmlValue::to_xml_text(&self.currency),
-                )?;
-            if let Some(value) = &self.rate {
-                writer
-                    .attribute(
-                        rt::XmlName::new(None, "rate"),
-                        &rt::XmlValue::to_xml_text(value),
-                    )?;
-            }
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(None, "currency"),
+                Some(&self.currency),
+            )?;
+            rt::xml::encode_attribute(
+                writer,
+                rt::XmlName::new(None, "rate"),
+                self.rate.as_ref(),
+            )?;
             writer.text(&rt::XmlValue::to_xml_text(&self.value))?;
             writer.end_element();
             Ok(())

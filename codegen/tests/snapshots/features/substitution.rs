@@ -119,9 +119,12 @@ pub mod substitution {
             name: rt::XmlName<'_>,
         ) -> Result<(), rt::EncodeError> {
             writer.start_element(name);
-            for value in &self.payment {
-                rt::XmlGroup::encode_group(value, writer)?;
-            }
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_SUBSTITUTION), "payment"),
+                self.payment.as_slice(),
+                rt::xml::encode_group,
+            )?;
             writer.end_element();
             Ok(())
         }
@@ -281,24 +284,24 @@ pub mod substitution {
         ) -> Result<(), rt::EncodeError> {
             match self {
                 Self::Card(value) => {
-                    rt::XmlEncode::encode_xml(
-                        value,
+                    rt::xml::encode_element(
                         writer,
                         rt::XmlName::new(Some(NS_SUBSTITUTION), "card"),
+                        value,
                     )?;
                 }
                 Self::Cash(value) => {
-                    rt::XmlEncode::encode_xml(
-                        value,
+                    rt::xml::encode_element(
                         writer,
                         rt::XmlName::new(Some(NS_SUBSTITUTION), "cash"),
+                        value,
                     )?;
                 }
                 Self::GiftCard(value) => {
-                    rt::XmlEncode::encode_xml(
-                        value,
+                    rt::xml::encode_element(
                         writer,
                         rt::XmlName::new(Some(NS_SUBSTITUTION), "giftCard"),
+                        value,
                     )?;
                 }
             }

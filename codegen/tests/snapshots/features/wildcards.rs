@@ -57,9 +57,12 @@ pub mod wildcards {
                 rt::XmlName::new(Some(NS_WILDCARDS), "kind"),
                 &self.kind,
             )?;
-            for value in &self.any {
-                value.write(writer);
-            }
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(None, "(any)"),
+                self.any.as_slice(),
+                rt::xml::encode_raw,
+            )?;
             writer.end_element();
             Ok(())
         }
