@@ -127,26 +127,10 @@ async fn main() -> ExitCode {
         }
     }
     match outcome {
-        Ok((uploaded, ended)) => {
-            let log = &ended.log;
-            println!(
-                "outcome:   job {} {}: {} of {} files processed, {} failed ({})",
-                uploaded.job_handle,
-                log.log_type,
-                log.file_success_count,
-                log.total_file_count,
-                log.file_error_count,
-                log.description
-            );
-            if ended.failed() {
-                ExitCode::FAILURE
-            } else {
-                ExitCode::SUCCESS
-            }
-        }
-        Err(error) => {
-            println!("outcome:   {error}");
-            ExitCode::FAILURE
-        }
+        Ok((uploaded, ended)) => common::report(
+            &format!("job {} ", uploaded.job_handle),
+            Ok::<_, String>(ended),
+        ),
+        Err(error) => common::report("", Err(error)),
     }
 }

@@ -60,26 +60,5 @@ async fn main() -> ExitCode {
         },
     )
     .await;
-    match outcome {
-        Ok(ended) => {
-            let log = &ended.log;
-            println!(
-                "outcome:  {} ({} of {} files, {} errors): {}",
-                log.log_type,
-                log.file_success_count,
-                log.total_file_count,
-                log.file_error_count,
-                log.description
-            );
-            if ended.failed() {
-                ExitCode::FAILURE
-            } else {
-                ExitCode::SUCCESS
-            }
-        }
-        Err(error) => {
-            println!("outcome:  {error}");
-            ExitCode::FAILURE
-        }
-    }
+    common::report("", outcome)
 }

@@ -5,10 +5,11 @@
 // Each example uses part of this.
 #![allow(dead_code)]
 
+use std::process::ExitCode;
 use std::time::Duration;
 
 use ips_client::mock::{MockIps, DEFAULT_PASSWORD, DEFAULT_USER};
-use ips_client::workflows::WatchOptions;
+use ips_client::workflows::{JobOutcome, WatchOptions};
 use ips_client::{IpsClient, IpsClientBuilder};
 
 pub struct Target {
@@ -86,6 +87,32 @@ impl Target {
                 deadline: Duration::from_secs(15 * 60),
                 ..WatchOptions::default()
             }
+        }
+    }
+}
+
+/// Prints how a job ended (`label` names it); failure if it failed.
+pub fn report(label: &str, outcome: Result<JobOutcome, impl std::fmt::Display>) -> ExitCode {
+    match outcome {
+        Ok(ended) => {
+            let log = &ended.log;
+            println!(
+                "outcome:   {label}{}: {} of {} files processed, {} failed ({})",
+                log.log_type,
+                log.file_success_count,
+                log.total_file_count,
+                log.file_error_count,
+                log.description
+            );
+            if ended.failed() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(error) => {
+            println!("outcome:   {error}");
+            ExitCode::FAILURE
         }
     }
 }
