@@ -22,6 +22,7 @@ pub mod diff;
 mod emit;
 mod emit_blocking;
 mod emit_samples;
+mod emit_serde;
 mod emit_server;
 mod names;
 mod overrides;
@@ -72,6 +73,13 @@ pub struct Options {
     /// Rust identifier not otherwise taken. A key that names nothing is an
     /// error.
     pub renames: BTreeMap<String, String>,
+    /// Also derive `serde::Serialize` and `serde::Deserialize` for every
+    /// generated type, under `#[cfg_attr(feature = "serde", ...)]`: the
+    /// including crate needs a `serde` feature that enables `serde` (with
+    /// `derive`) and the runtime's own `serde` feature. JSON keys are the
+    /// XML local names. Types given in [`type_overrides`](Self::type_overrides)
+    /// must implement both traits too.
+    pub serde: bool,
 }
 
 impl Default for Options {
@@ -86,6 +94,7 @@ impl Default for Options {
             module_tree: false,
             type_overrides: BTreeMap::new(),
             renames: BTreeMap::new(),
+            serde: false,
         }
     }
 }
@@ -220,7 +229,8 @@ fn generate_with(
         })?;
     let rt = runtime_tokens(options)?;
     let plan = plan::plan(defs, options)?;
-    let cx = emit::Cx::new(&plan);
+    let mut cx = emit::Cx::new(&plan);
+    cx.serde = options.serde.then(|| emit_serde::SerdeCx::new(&plan));
     if (options.server || options.samples) && !plan.faults.iter().all(|f| !f.ty.rust.is_simple()) {
         return Err(Error::unsupported(
             "server generation with a fault whose detail is a simple type",
@@ -477,6 +487,16 @@ impl Builder {
     /// [`Options::module_tree`]); worth it from a few hundred types on.
     pub fn module_tree(mut self, on: bool) -> Self {
         self.options.module_tree = on;
+        self
+    }
+
+    /// Also derive `serde::Serialize` and `serde::Deserialize` for the
+    /// generated types, when the including crate's `serde` feature is on
+    /// (`#[cfg_attr(feature = "serde", derive(...))]`). JSON keys are the XML
+    /// local names (`companyHandle`), enumerations their wire values; the
+    /// runtime's `serde` feature must be on too.
+    pub fn serde(mut self, on: bool) -> Self {
+        self.options.serde = on;
         self
     }
 

@@ -269,6 +269,7 @@ fn help_describes_every_subcommand() {
         "--server",
         "--samples",
         "--blocking",
+        "--serde",
         "--sensitive-field",
     ] {
         assert!(out.contains(flag), "{flag} in {out}");

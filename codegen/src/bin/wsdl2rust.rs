@@ -75,6 +75,10 @@ enum Command {
         /// Name a generated type yourself: `XSD=NAME` (repeatable).
         #[arg(long = "rename", value_name = "XSD=NAME", value_parser = key_value)]
         renames: Vec<(String, String)>,
+        /// Also derive serde's Serialize and Deserialize for every type, under
+        /// the including crate's `serde` feature (JSON keys are the XML names).
+        #[arg(long)]
+        serde: bool,
         /// An element or attribute local name whose value `Debug` redacts
         /// (repeatable; `password` and `accessToken` always are).
         #[arg(long = "sensitive-field", value_name = "NAME")]
@@ -130,6 +134,7 @@ fn main() -> ExitCode {
             module_tree,
             map_types,
             renames,
+            serde,
             sensitive_fields,
         } => {
             let mut options = codegen::Options {
@@ -139,6 +144,7 @@ fn main() -> ExitCode {
                 samples,
                 blocking,
                 module_tree,
+                serde,
                 ..codegen::Options::default()
             };
             options.sensitive_fields.extend(sensitive_fields);
@@ -205,6 +211,7 @@ fn generate(wsdl: &Path, out_dir: &Path, options: &codegen::Options) -> Result<(
         .samples(options.samples)
         .blocking(options.blocking)
         .module_tree(options.module_tree)
+        .serde(options.serde)
         .emit_rerun_if_changed(false);
     for field in &options.sensitive_fields {
         builder = builder.sensitive_field(field);

@@ -10,6 +10,8 @@ pub mod client;
 pub mod envelope;
 pub mod error;
 pub mod sample;
+#[cfg(feature = "serde")]
+pub mod serde_support;
 #[cfg(feature = "mock")]
 pub mod server;
 pub mod service;
