@@ -49,6 +49,7 @@ fn main() -> ExitCode {
         .samples(std::env::var_os("CARGO_FEATURE_SAMPLES").is_some())
         .blocking(std::env::var_os("CARGO_FEATURE_BLOCKING").is_some())
         .serde(std::env::var_os("CARGO_FEATURE_SERDE").is_some())
+        .cli(std::env::var_os("CARGO_FEATURE_CLI").is_some())
         .generate();
     match result {
         Ok(_) => ExitCode::SUCCESS,

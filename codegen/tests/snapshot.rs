@@ -40,6 +40,25 @@ fn generate_options(name: &str, options: codegen::Options) -> String {
         .source
 }
 
+/// The `jobs` fixture with serde derives and the command-line front end
+/// (compiled and run by `ips-client/tests/fixture_jobs_cli.rs`).
+fn generate_cli(name: &str) -> String {
+    generate_options(
+        name,
+        codegen::Options {
+            module_name: format!("{name}_cli"),
+            runtime_path: "ips_client::soap".to_owned(),
+            sensitive_fields: ["token".to_owned()].into(),
+            server: true,
+            samples: false,
+            blocking: false,
+            serde: false,
+            cli: true,
+            ..codegen::Options::default()
+        },
+    )
+}
+
 fn check_snapshot(name: &str) {
     check_snapshot_with(name, true, false)
 }
@@ -93,6 +112,34 @@ fn polymorphism_snapshot() {
 #[test]
 fn rpc_snapshot() {
     check_snapshot_with("rpc", false, false);
+}
+
+/// The command-line emitter: subcommands, arguments and dispatch, plus the
+/// serde derives it implies.
+#[test]
+fn jobs_cli_snapshot() {
+    compare_snapshot("jobs_cli", &generate_cli("jobs"));
+}
+
+#[test]
+fn cli_output_names_every_operation_and_argument() {
+    let source = generate_cli("jobs");
+    for expected in [
+        r#"("submit-job", "submitJob"),"#,
+        r#"("list-jobs", "listJobs"),"#,
+        r#""Queues a job and returns its handle.","#,
+        r#">("job", rt::cli::Occurs::Required, ""),"#,
+        r#"job: rt::cli::one::<Job>(matches, "job")?,"#,
+        r#"rt::cli::response(client.submit_job(&request).await)"#,
+        r#"#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]"#,
+        r#"#[cfg_attr(feature = "serde", serde(rename = "maxSeconds"))]"#,
+    ] {
+        assert!(source.contains(expected), "missing {expected}");
+    }
+    // Without the flags, nothing of either is generated.
+    let plain = generate("jobs");
+    assert!(!plain.contains("serde"));
+    assert!(!plain.contains("pub mod cli"));
 }
 
 #[test]

@@ -79,6 +79,10 @@ enum Command {
         /// the including crate's `serde` feature (JSON keys are the XML names).
         #[arg(long)]
         serde: bool,
+        /// Also generate a `cli` module: one clap subcommand per operation and a
+        /// function that runs it, returning the response as JSON (implies --serde).
+        #[arg(long)]
+        cli: bool,
         /// An element or attribute local name whose value `Debug` redacts
         /// (repeatable; `password` and `accessToken` always are).
         #[arg(long = "sensitive-field", value_name = "NAME")]
@@ -135,6 +139,7 @@ fn main() -> ExitCode {
             map_types,
             renames,
             serde,
+            cli,
             sensitive_fields,
         } => {
             let mut options = codegen::Options {
@@ -145,6 +150,7 @@ fn main() -> ExitCode {
                 blocking,
                 module_tree,
                 serde,
+                cli,
                 ..codegen::Options::default()
             };
             options.sensitive_fields.extend(sensitive_fields);
@@ -212,6 +218,7 @@ fn generate(wsdl: &Path, out_dir: &Path, options: &codegen::Options) -> Result<(
         .blocking(options.blocking)
         .module_tree(options.module_tree)
         .serde(options.serde)
+        .cli(options.cli)
         .emit_rerun_if_changed(false);
     for field in &options.sensitive_fields {
         builder = builder.sensitive_field(field);

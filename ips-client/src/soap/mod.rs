@@ -6,6 +6,8 @@
 
 #[cfg(feature = "blocking")]
 pub mod blocking;
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod client;
 pub mod envelope;
 pub mod error;
