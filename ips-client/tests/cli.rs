@@ -391,6 +391,10 @@ async fn bad_credentials_fail_without_showing_them() {
         &["--help"],
     );
     assert_eq!(status(&output), 0);
+    assert!(
+        !stdout(&output).contains(&mock.endpoint()),
+        "an endpoint URL may hold user information: not echoed"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -56,6 +56,8 @@ fn command() -> Command {
             Arg::new("endpoint")
                 .long("endpoint")
                 .env("IPS_ENDPOINT")
+                // A URL may carry user information: --help does not echo it.
+                .hide_env_values(true)
                 .value_name("URL")
                 .help("The IPS SOAP endpoint (or use --region)."),
         )

@@ -108,6 +108,8 @@ pub fn text_arg<T: XmlValue + Clone + Send + Sync + 'static>(
     let arg = Arg::new(id)
         .long(id)
         .value_name(value_name)
+        // `--offset -1` is a value, not an unknown option.
+        .allow_negative_numbers(true)
         .value_parser(parse);
     with_occurs(arg, occurs, help)
 }
