@@ -21,7 +21,9 @@
 pub mod diff;
 mod emit;
 mod emit_blocking;
+mod emit_cli;
 mod emit_samples;
+mod emit_serde;
 mod emit_server;
 mod names;
 mod overrides;
@@ -72,6 +74,18 @@ pub struct Options {
     /// Rust identifier not otherwise taken. A key that names nothing is an
     /// error.
     pub renames: BTreeMap<String, String>,
+    /// Also derive `serde::Serialize` and `serde::Deserialize` for every
+    /// generated type, under `#[cfg_attr(feature = "serde", ...)]`: the
+    /// including crate needs a `serde` feature that enables `serde` (with
+    /// `derive`) and the runtime's own `serde` feature. JSON keys are the
+    /// XML local names. Types given in [`type_overrides`](Self::type_overrides)
+    /// must implement both traits too.
+    pub serde: bool,
+    /// Also generate a `cli` module: per port type, one clap subcommand per
+    /// operation (arguments from the request's fields) and a function that
+    /// runs one and returns the response as JSON (the runtime module must
+    /// have its `cli` part; implies `serde`).
+    pub cli: bool,
 }
 
 impl Default for Options {
@@ -86,6 +100,8 @@ impl Default for Options {
             module_tree: false,
             type_overrides: BTreeMap::new(),
             renames: BTreeMap::new(),
+            serde: false,
+            cli: false,
         }
     }
 }
@@ -220,7 +236,8 @@ fn generate_with(
         })?;
     let rt = runtime_tokens(options)?;
     let plan = plan::plan(defs, options)?;
-    let cx = emit::Cx::new(&plan);
+    let mut cx = emit::Cx::new(&plan);
+    cx.serde = (options.serde || options.cli).then(|| emit_serde::SerdeCx::new(&plan));
     if (options.server || options.samples) && !plan.faults.iter().all(|f| !f.ty.rust.is_simple()) {
         return Err(Error::unsupported(
             "server generation with a fault whose detail is a simple type",
@@ -236,6 +253,7 @@ fn generate_with(
     let blocking = options
         .blocking
         .then(|| emit_blocking::emit_blocking(&plan, &cx));
+    let cli = options.cli.then(|| emit_cli::emit_cli(&plan, &cx, options));
     let doc = plan
         .documentation
         .as_deref()
@@ -346,6 +364,7 @@ fn generate_with(
             #samples
             #operations
             #blocking
+            #cli
         }
     };
     let source = render(tokens)?;
@@ -477,6 +496,27 @@ impl Builder {
     /// [`Options::module_tree`]); worth it from a few hundred types on.
     pub fn module_tree(mut self, on: bool) -> Self {
         self.options.module_tree = on;
+        self
+    }
+
+    /// Also derive `serde::Serialize` and `serde::Deserialize` for the
+    /// generated types, when the including crate's `serde` feature is on
+    /// (`#[cfg_attr(feature = "serde", derive(...))]`). JSON keys are the XML
+    /// local names (`companyHandle`), enumerations their wire values; the
+    /// runtime's `serde` feature must be on too.
+    pub fn serde(mut self, on: bool) -> Self {
+        self.options.serde = on;
+        self
+    }
+
+    /// Also generate a command-line front end in a `cli` module: per port
+    /// type, one clap subcommand per operation (named in kebab-case, the
+    /// operation's documentation as its help, one `--argument` per request
+    /// field) and a `run` function that builds the request, calls the
+    /// operation and returns the response as JSON. Implies
+    /// [`serde`](Self::serde); the runtime's `cli` feature must be on.
+    pub fn cli(mut self, on: bool) -> Self {
+        self.options.cli = on;
         self
     }
 

@@ -132,3 +132,50 @@ fn invalid_lexical_values_are_refused() {
     let err = decode(&SAMPLE.replace(">12.50<", ">1e3<")).unwrap_err();
     assert!(err.to_string().contains("xsd:decimal"), "{err}");
 }
+
+/// serde (generated with `serde`, on with the crate's `serde` feature):
+/// every construct goes to JSON under its XML name and back unchanged.
+#[cfg(feature = "serde")]
+#[test]
+fn every_construct_round_trips_through_json() {
+    let order = decode(SAMPLE).expect("sample decodes");
+    let json = serde_json::to_value(&order).expect("serializes");
+    for (key, expected) in [
+        (
+            "amount",
+            serde_json::json!("123456789012345678901234567890.000000001"),
+        ),
+        ("digest", serde_json::json!("0AFF")),
+        ("sizes", serde_json::json!([1, 2, 3])),
+        ("comment", serde_json::Value::Null),
+        (
+            "choice",
+            serde_json::json!([{"tag": "red"}, {"flag": true}, {"tag": "blue"}]),
+        ),
+        (
+            "price",
+            serde_json::json!({"currency": "EUR", "value": "12.50"}),
+        ),
+    ] {
+        assert_eq!(json[key], expected, "{key} in {json:#}");
+    }
+    let back: Order = serde_json::from_value(json.clone()).expect("deserializes");
+    assert_eq!(back, order);
+    // An optional nillable element: absent, nil (`null`) and a value stay distinct.
+    let mut other = json;
+    for (given, expected) in [
+        (None, None),
+        (Some(serde_json::Value::Null), Some(Nillable::Nil)),
+        (Some(serde_json::json!(5)), Some(Nillable::Value(5))),
+    ] {
+        let members = other.as_object_mut().unwrap();
+        match given {
+            Some(value) => members.insert("discount".into(), value),
+            None => members.remove("discount"),
+        };
+        let back: Order = serde_json::from_value(other.clone()).unwrap();
+        assert_eq!(back.discount, expected);
+        let again = serde_json::to_value(&back).unwrap();
+        assert_eq!(again.get("discount"), other.get("discount"));
+    }
+}

@@ -75,6 +75,14 @@ enum Command {
         /// Name a generated type yourself: `XSD=NAME` (repeatable).
         #[arg(long = "rename", value_name = "XSD=NAME", value_parser = key_value)]
         renames: Vec<(String, String)>,
+        /// Also derive serde's Serialize and Deserialize for every type, under
+        /// the including crate's `serde` feature (JSON keys are the XML names).
+        #[arg(long)]
+        serde: bool,
+        /// Also generate a `cli` module: one clap subcommand per operation and a
+        /// function that runs it, returning the response as JSON (implies --serde).
+        #[arg(long)]
+        cli: bool,
         /// An element or attribute local name whose value `Debug` redacts
         /// (repeatable; `password` and `accessToken` always are).
         #[arg(long = "sensitive-field", value_name = "NAME")]
@@ -130,6 +138,8 @@ fn main() -> ExitCode {
             module_tree,
             map_types,
             renames,
+            serde,
+            cli,
             sensitive_fields,
         } => {
             let mut options = codegen::Options {
@@ -139,6 +149,8 @@ fn main() -> ExitCode {
                 samples,
                 blocking,
                 module_tree,
+                serde,
+                cli,
                 ..codegen::Options::default()
             };
             options.sensitive_fields.extend(sensitive_fields);
@@ -205,6 +217,8 @@ fn generate(wsdl: &Path, out_dir: &Path, options: &codegen::Options) -> Result<(
         .samples(options.samples)
         .blocking(options.blocking)
         .module_tree(options.module_tree)
+        .serde(options.serde)
+        .cli(options.cli)
         .emit_rerun_if_changed(false);
     for field in &options.sensitive_fields {
         builder = builder.sensitive_field(field);

@@ -19,8 +19,17 @@ pub mod breadth {
     pub const NS_BREADTH: &str = "urn:example:breadth";
     /// Generated from complex type `{urn:example:breadth}Base`.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(deny_unknown_fields)
+    )]
     pub struct Base {
         /// Attribute `version`.
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub version: Option<i32>,
         pub id: String,
     }
@@ -106,6 +115,7 @@ pub mod breadth {
     }
     /// An element declared with abstract complex type `{urn:example:breadth}Base` holds this: one of the types derived from it, named on the wire by `xsi:type`.
     #[derive(Debug, Clone, PartialEq)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub enum BaseOrDerived {
         /// `xsi:type` `{urn:example:breadth}Derived`.
         Derived(Box<Derived>),
@@ -187,10 +197,13 @@ pub mod breadth {
     }
     /// Generated from group `{urn:example:breadth}Contact`: one variant per alternative.
     #[derive(Debug, Clone, PartialEq)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub enum Contact {
         /// Element `{urn:example:breadth}email`.
+        #[cfg_attr(feature = "serde", serde(rename = "email"))]
         Email(String),
         /// Element `{urn:example:breadth}phone`.
+        #[cfg_attr(feature = "serde", serde(rename = "phone"))]
         Phone(String),
     }
     impl Default for Contact {
@@ -250,15 +263,32 @@ pub mod breadth {
     }
     /// Generated from complex type `{urn:example:breadth}Derived`.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(deny_unknown_fields)
+    )]
     pub struct Derived {
         /// Attribute `version`.
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub version: Option<i32>,
         /// Attribute `by`.
         pub by: String,
         /// Default value: `auto` (not applied on read).
         /// Attribute `mode`.
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub mode: Option<String>,
         pub id: String,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub label: Option<String>,
     }
     impl Derived {
@@ -407,6 +437,11 @@ pub mod breadth {
     pub type IntOrName = String;
     /// Generated from complex type `{urn:example:breadth}Money`.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(deny_unknown_fields)
+    )]
     pub struct Money {
         /// Attribute `currency`.
         pub currency: String,
@@ -478,8 +513,17 @@ pub mod breadth {
     }
     /// Generated from complex type `{urn:example:breadth}Note`.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(deny_unknown_fields)
+    )]
     pub struct Note {
         /// Mixed content: text and child elements in document order, kept as received.
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Vec::is_empty")
+        )]
         pub content: Vec<rt::Node>,
     }
     impl Note {
@@ -518,30 +562,99 @@ pub mod breadth {
     }
     /// Generated from element `{urn:example:breadth}order`.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(deny_unknown_fields)
+    )]
     pub struct Order {
         pub item: Derived,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub plain: Option<Restricted>,
         pub price: Money,
         pub amount: rt::Decimal,
         pub count: rt::Integer,
         pub day: rt::Date,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub wait: Option<rt::Duration>,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub digest: Option<rt::HexBinary>,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub sizes: Option<Sizes>,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub key: Option<IntOrName>,
         pub comment: rt::Nillable<String>,
+        #[cfg_attr(
+            feature = "serde",
+            serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "rt::serde_support::optional_nillable"
+            )
+        )]
         pub discount: Option<rt::Nillable<i32>>,
         /// Default value: `3` (not applied on read).
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub priority: Option<i32>,
         pub contact: Contact,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Vec::is_empty")
+        )]
         pub choice: Vec<OrderChoice>,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Vec::is_empty")
+        )]
         pub sequence: Vec<OrderSequence>,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub shape: Option<ShapeChoice>,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub note: Option<Note>,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub extra: Option<rt::AnyContent>,
         /// Elements the schema leaves open (`xs:any namespace="##other"`), kept as received.
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Vec::is_empty")
+        )]
         pub any: Vec<rt::RawElement>,
         /// Attributes the schema leaves open (`xs:anyAttribute`), kept as received.
+        #[cfg_attr(
+            feature = "serde",
+            serde(
+                rename = "otherAttributes",
+                default,
+                skip_serializing_if = "Vec::is_empty"
+            )
+        )]
         pub other_attributes: Vec<rt::xml::XmlAttribute>,
     }
     impl Order {
@@ -1019,10 +1132,13 @@ pub mod breadth {
     }
     /// Generated from a nested choice in element `{urn:example:breadth}order`: one variant per alternative.
     #[derive(Debug, Clone, PartialEq)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub enum OrderChoice {
         /// Element `{urn:example:breadth}tag`.
+        #[cfg_attr(feature = "serde", serde(rename = "tag"))]
         Tag(String),
         /// Element `{urn:example:breadth}flag`.
+        #[cfg_attr(feature = "serde", serde(rename = "flag"))]
         Flag(bool),
     }
     impl Default for OrderChoice {
@@ -1082,6 +1198,11 @@ pub mod breadth {
     }
     /// Generated from element `{urn:example:breadth}orderResponse`.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(deny_unknown_fields)
+    )]
     pub struct OrderResponse {
         pub accepted: bool,
     }
@@ -1148,8 +1269,15 @@ pub mod breadth {
     }
     /// Generated from a nested sequence in element `{urn:example:breadth}order`.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(deny_unknown_fields)
+    )]
     pub struct OrderSequence {
+        #[cfg_attr(feature = "serde", serde(rename = "lineNo"))]
         pub line_no: i32,
+        #[cfg_attr(feature = "serde", serde(rename = "lineText"))]
         pub line_text: String,
     }
     impl OrderSequence {
@@ -1221,8 +1349,17 @@ pub mod breadth {
     }
     /// Generated from complex type `{urn:example:breadth}Restricted`.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(deny_unknown_fields)
+    )]
     pub struct Restricted {
         /// Attribute `version`.
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub version: Option<i32>,
         pub id: String,
     }
@@ -1308,10 +1445,13 @@ pub mod breadth {
     }
     /// Generated from a nested choice in element `{urn:example:breadth}order`: one variant per alternative.
     #[derive(Debug, Clone, PartialEq)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub enum ShapeChoice {
         /// Element `{urn:example:breadth}circle`.
+        #[cfg_attr(feature = "serde", serde(rename = "circle"))]
         Circle(String),
         /// Element `{urn:example:breadth}square`.
+        #[cfg_attr(feature = "serde", serde(rename = "square"))]
         Square(String),
     }
     impl Default for ShapeChoice {
@@ -1373,6 +1513,7 @@ pub mod breadth {
     pub type Sizes = rt::List<i32>;
     /// The faults this service declares, decoded from a SOAP fault's detail.
     #[derive(Debug, Clone, PartialEq)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub enum Fault {}
     impl rt::FaultDetail for Fault {
         fn accepts(start: &rt::Start) -> bool {

@@ -21,8 +21,17 @@ pub mod polymorphism {
     pub const NS_MORE: &str = "urn:example:shapes:more";
     /// Generated from complex type `{urn:example:shapes}Circle`.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(deny_unknown_fields)
+    )]
     pub struct Circle {
         /// Attribute `id`.
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub id: Option<String>,
         pub label: String,
         pub radius: f64,
@@ -132,6 +141,7 @@ pub mod polymorphism {
     }
     /// An element declared with complex type `{urn:example:shapes}Circle` holds this: the type itself, or one derived from it, named on the wire by `xsi:type`.
     #[derive(Debug, Clone, PartialEq)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub enum CircleOrDerived {
         /// `{urn:example:shapes}Circle` itself (no `xsi:type`).
         Circle(Box<Circle>),
@@ -200,11 +210,32 @@ pub mod polymorphism {
     }
     /// Generated from complex type `{urn:example:shapes}Drawing`.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(deny_unknown_fields)
+    )]
     pub struct Drawing {
         pub main: ShapeOrDerived,
+        #[cfg_attr(
+            feature = "serde",
+            serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "rt::serde_support::optional_nillable"
+            )
+        )]
         pub backdrop: Option<rt::Nillable<ShapeOrDerived>>,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Vec::is_empty")
+        )]
         pub shape: Vec<ShapeOrDerived>,
         pub note: NoteOrDerived,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub circle: Option<CircleOrDerived>,
     }
     impl Drawing {
@@ -363,10 +394,23 @@ pub mod polymorphism {
     }
     /// Generated from complex type `{urn:example:shapes}Group`.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(deny_unknown_fields)
+    )]
     pub struct Group {
         /// Attribute `id`.
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub id: Option<String>,
         pub label: String,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Vec::is_empty")
+        )]
         pub member: Vec<ShapeOrDerived>,
     }
     impl Group {
@@ -465,8 +509,17 @@ pub mod polymorphism {
     }
     /// Generated from complex type `{urn:example:shapes}Note`.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(deny_unknown_fields)
+    )]
     pub struct Note {
         pub text: String,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub author: Option<String>,
     }
     impl Note {
@@ -551,6 +604,7 @@ pub mod polymorphism {
     }
     /// An element declared with complex type `{urn:example:shapes}Note` holds this: the type itself, or one derived from it, named on the wire by `xsi:type`.
     #[derive(Debug, Clone, PartialEq)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub enum NoteOrDerived {
         /// `{urn:example:shapes}Note` itself (no `xsi:type`).
         Note(Box<Note>),
@@ -622,8 +676,17 @@ pub mod polymorphism {
     }
     /// Generated from complex type `{urn:example:shapes}Ring`.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(deny_unknown_fields)
+    )]
     pub struct Ring {
         /// Attribute `id`.
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub id: Option<String>,
         pub label: String,
         pub radius: f64,
@@ -761,8 +824,17 @@ pub mod polymorphism {
     }
     /// Generated from complex type `{urn:example:shapes}Shape`.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(deny_unknown_fields)
+    )]
     pub struct Shape {
         /// Attribute `id`.
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub id: Option<String>,
         pub label: String,
     }
@@ -848,6 +920,7 @@ pub mod polymorphism {
     }
     /// An element declared with abstract complex type `{urn:example:shapes}Shape` holds this: one of the types derived from it, named on the wire by `xsi:type`.
     #[derive(Debug, Clone, PartialEq)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub enum ShapeOrDerived {
         /// `xsi:type` `{urn:example:shapes}Circle`.
         Circle(Box<Circle>),
@@ -962,6 +1035,11 @@ pub mod polymorphism {
     }
     /// Generated from complex type `{urn:example:shapes}ShortNote`.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(deny_unknown_fields)
+    )]
     pub struct ShortNote {
         pub text: String,
     }
@@ -1028,8 +1106,17 @@ pub mod polymorphism {
     }
     /// Generated from complex type `{urn:example:shapes:more}Star`.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(deny_unknown_fields)
+    )]
     pub struct Star {
         /// Attribute `id`.
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub id: Option<String>,
         pub label: String,
         pub points: i32,
@@ -1139,6 +1226,7 @@ pub mod polymorphism {
     }
     /// The faults this service declares, decoded from a SOAP fault's detail.
     #[derive(Debug, Clone, PartialEq)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub enum Fault {}
     impl rt::FaultDetail for Fault {
         fn accepts(start: &rt::Start) -> bool {
