@@ -8,7 +8,8 @@ use quote::{format_ident, quote};
 
 use crate::emit::{base_type, ident, Cx};
 use crate::plan::{
-    ChoicePlan, ClientPlan, EnumPlan, Occurs, Plan, RustType, StructPlan, TypeItem, TypeUse,
+    ChoicePlan, ClientPlan, EnumPlan, Facets, FieldKind, Occurs, Plan, RustType, StructPlan,
+    TypeItem, TypeUse, WildcardPlan,
 };
 
 /// Complex values and lists nest, and use up depth; simple values do not,
@@ -36,8 +37,8 @@ fn occurs_expr(cx: &Cx, ty: &TypeUse, occurs: Occurs) -> TokenStream {
 /// An expression producing a sample of `ty` from the generator `gen`.
 fn sample_expr(cx: &Cx, ty: &TypeUse) -> TokenStream {
     let rt = &cx.rt;
-    let value = match &ty.rust {
-        RustType::Array { item, .. } => {
+    let value = match (&ty.rust, &ty.facets) {
+        (RustType::Array { item, .. }, _) => {
             let item_value = sample_expr(cx, item);
             if nests(item) {
                 quote! { gen.many_with(|gen| #item_value) }
@@ -45,16 +46,105 @@ fn sample_expr(cx: &Cx, ty: &TypeUse) -> TokenStream {
                 quote! { gen.repeat(|gen| #item_value) }
             }
         }
+        (rust, Some(facets)) if rust.is_simple() => {
+            let facets = facets_expr(cx, facets);
+            quote! { #rt::sample::sample_with(gen, &#facets) }
+        }
         _ => quote! { #rt::sample::sample(gen) },
     };
-    if ty.boxed {
+    let value = if ty.boxed {
         quote! { Box::new(#value) }
+    } else {
+        value
+    };
+    if ty.nillable {
+        quote! { #rt::Nillable::Value(#value) }
     } else {
         value
     }
 }
 
-fn emit_struct_sample(cx: &Cx, s: &StructPlan) -> TokenStream {
+/// `rt::sample::Facets { .. }` naming only the facets that are set, as a
+/// constant expression (so `&` of it is `'static`).
+fn facets_expr(cx: &Cx, facets: &Facets) -> TokenStream {
+    let rt = &cx.rt;
+    let mut fields = Vec::new();
+    if !facets.builtin.is_empty() {
+        let builtin = &facets.builtin;
+        fields.push(quote! { builtin: #builtin });
+    }
+    for (name, value) in [
+        ("length", facets.length),
+        ("min_length", facets.min_length),
+        ("max_length", facets.max_length),
+    ] {
+        if let Some(value) = value {
+            let name = ident(name);
+            fields.push(quote! { #name: Some(#value) });
+        }
+    }
+    for (name, value) in [
+        ("pattern", &facets.pattern),
+        ("min_inclusive", &facets.min_inclusive),
+        ("max_inclusive", &facets.max_inclusive),
+        ("min_exclusive", &facets.min_exclusive),
+        ("max_exclusive", &facets.max_exclusive),
+    ] {
+        if let Some(value) = value {
+            let name = ident(name);
+            fields.push(quote! { #name: Some(#value) });
+        }
+    }
+    for (name, value) in [
+        ("total_digits", facets.total_digits),
+        ("fraction_digits", facets.fraction_digits),
+    ] {
+        if let Some(value) = value {
+            let name = ident(name);
+            fields.push(quote! { #name: Some(#value) });
+        }
+    }
+    if !facets.enumeration.is_empty() {
+        let values = &facets.enumeration;
+        fields.push(quote! { enumeration: &[#(#values),*] });
+    }
+    if let Some(item) = &facets.item {
+        let item = facets_expr(cx, item);
+        fields.push(quote! { item: Some(&#item) });
+    }
+    quote! { #rt::sample::Facets { #(#fields,)* ..#rt::sample::Facets::NONE } }
+}
+
+/// The sample of an `xs:any` field: an element no schema declares, in a
+/// namespace the wildcard accepts.
+fn any_expr(cx: &Cx, wildcard: &WildcardPlan, lax: bool, occurs: Occurs) -> TokenStream {
+    let rt = &cx.rt;
+    const EXTENSION_NS: &str = "urn:example:sample-extension";
+    let namespace = match wildcard {
+        // A strict wildcard takes only elements a schema declares.
+        _ if !lax && occurs == Occurs::Optional => return quote! { None },
+        _ if !lax && occurs == Occurs::Many => return quote! { Vec::new() },
+        WildcardPlan::Any | WildcardPlan::Other(_) => Some(EXTENSION_NS),
+        // A wildcard for the schema's own namespaces (or unqualified
+        // names) expects elements the schema declares: optional ones are
+        // left empty rather than filled with an undeclared name.
+        WildcardPlan::List(_) if occurs == Occurs::Optional => return quote! { None },
+        WildcardPlan::List(_) if occurs == Occurs::Many => return quote! { Vec::new() },
+        WildcardPlan::List(list) => list.first().and_then(|ns| ns.as_deref()),
+    };
+    let namespace = match namespace {
+        Some(ns) => quote! { Some(#ns) },
+        None => quote! { None },
+    };
+    let element = quote! { #rt::sample::any_element(gen, #namespace) };
+    match occurs {
+        Occurs::Required => element,
+        Occurs::Optional => quote! { Some(#element) },
+        Occurs::Many => quote! { vec![#element] },
+    }
+}
+
+fn emit_struct_sample(plan: &Plan, cx: &Cx, s: &StructPlan) -> TokenStream {
     let rt = &cx.rt;
     let name = ident(&s.name);
     let attrs = s.attributes.iter().map(|a| {
@@ -69,7 +159,20 @@ fn emit_struct_sample(cx: &Cx, s: &StructPlan) -> TokenStream {
     });
     let fields = s.fields.iter().map(|f| {
         let fid = ident(&f.name);
-        let value = occurs_expr(cx, &f.ty, f.occurs);
+        let value = match &f.kind {
+            FieldKind::Any(wildcard) => {
+                let lax = plan
+                    .lax_wildcards
+                    .contains(&(s.name.clone(), f.name.clone()));
+                any_expr(cx, wildcard, lax, f.occurs)
+            }
+            // One text node: two in a row would be read back as one.
+            FieldKind::Mixed => {
+                let rt = &cx.rt;
+                quote! { vec![#rt::sample::sample(gen)] }
+            }
+            _ => occurs_expr(cx, &f.ty, f.occurs),
+        };
         quote! { #fid: #value, }
     });
     let any = s.any_attribute.as_ref().map(|n| {
@@ -87,18 +190,26 @@ fn emit_struct_sample(cx: &Cx, s: &StructPlan) -> TokenStream {
 }
 
 /// A choice's sample is its first alternative's.
-fn emit_choice_sample(cx: &Cx, c: &ChoicePlan) -> TokenStream {
+fn emit_choice_sample(plan: &Plan, cx: &Cx, c: &ChoicePlan) -> TokenStream {
     let rt = &cx.rt;
     let name = ident(&c.name);
     let Some(first) = c.variants.first() else {
         return TokenStream::new();
     };
     let variant = ident(&first.name);
-    let value = sample_expr(cx, &first.ty);
-    let value = if first.many {
-        quote! { gen.many_with(|gen| #value) }
-    } else {
-        value
+    let value = match (&first.kind, first.many) {
+        (FieldKind::Any(wildcard), many) => {
+            let occurs = if many { Occurs::Many } else { Occurs::Required };
+            let lax = plan
+                .lax_wildcards
+                .contains(&(c.name.clone(), first.name.clone()));
+            any_expr(cx, wildcard, lax, occurs)
+        }
+        (_, true) => {
+            let value = sample_expr(cx, &first.ty);
+            quote! { gen.many_with(|gen| #value) }
+        }
+        (_, false) => sample_expr(cx, &first.ty),
     };
     quote! {
         impl #rt::sample::Sample for #name {
@@ -245,10 +356,10 @@ fn emit_client_samples(plan: &Plan, client: &ClientPlan, cx: &Cx) -> TokenStream
 
 pub fn emit_samples(plan: &Plan, cx: &Cx) -> TokenStream {
     let impls = plan.types.iter().map(|item| match item {
-        TypeItem::Struct(s) => emit_struct_sample(cx, s),
+        TypeItem::Struct(s) => emit_struct_sample(plan, cx, s),
         TypeItem::Enum(e) => emit_enum_sample(cx, e),
         TypeItem::Alias(_) | TypeItem::Array(_) => TokenStream::new(),
-        TypeItem::Choice(c) => emit_choice_sample(cx, c),
+        TypeItem::Choice(c) => emit_choice_sample(plan, cx, c),
     });
     let clients = plan
         .clients

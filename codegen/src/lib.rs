@@ -25,6 +25,7 @@ mod emit_samples;
 mod emit_server;
 mod names;
 pub mod plan;
+mod xsd_regex;
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -52,6 +53,11 @@ pub struct Options {
     /// Also generate, per port type, a blocking client with the same methods
     /// (the runtime module must have its `blocking` executor).
     pub blocking: bool,
+    /// Generate only these operations (by their WSDL name, in every port
+    /// type that has them) and the types they reach; `None` for all. For
+    /// huge WSDLs of which a program calls a few operations. A name that no
+    /// port type declares is an error.
+    pub operations: Option<BTreeSet<String>>,
 }
 
 impl Default for Options {
@@ -63,6 +69,7 @@ impl Default for Options {
             server: false,
             samples: false,
             blocking: false,
+            operations: None,
         }
     }
 }
@@ -330,6 +337,21 @@ impl Builder {
     /// Also generate a blocking client per port type.
     pub fn blocking(mut self, on: bool) -> Self {
         self.options.blocking = on;
+        self
+    }
+
+    /// Generate only the named operations (WSDL names) and the types they
+    /// reach, instead of every operation; may be called several times.
+    /// Generation fails on a name that no port type declares.
+    pub fn only_operations<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.options
+            .operations
+            .get_or_insert_with(BTreeSet::new)
+            .extend(names.into_iter().map(Into::into));
         self
     }
 

@@ -31,6 +31,10 @@ pub struct Plan {
     /// What the generated code does not fully support, said out loud: the
     /// loader's notes, then the generator's own.
     pub diagnostics: Vec<String>,
+    /// (type, field or variant) of each `xs:any` whose `processContents` is
+    /// `lax` or `skip`: sample values put an undeclared element only there
+    /// (a strict wildcard needs an element some schema declares).
+    pub lax_wildcards: BTreeSet<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -156,6 +160,10 @@ pub struct TypeUse {
     pub boxed: bool,
     /// `nillable="true"`: held in `rt::Nillable` (`xsi:nil="true"` on the wire).
     pub nillable: bool,
+    /// For a simple type, what its values must satisfy beyond what the Rust
+    /// type says; set only when sample values are generated, and only when
+    /// it constrains something (`None` otherwise).
+    pub facets: Option<Box<Facets>>,
 }
 
 impl TypeUse {
@@ -164,7 +172,84 @@ impl TypeUse {
             rust,
             boxed: false,
             nillable: false,
+            facets: None,
         }
+    }
+}
+
+/// The lexical constraints of a simple type: the XSD built-in it derives
+/// from and the facets of its restrictions (a restriction's facet replaces
+/// its base's). Sample values are made to satisfy them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Facets {
+    /// Local name of the XSD built-in at the root of the derivation.
+    pub builtin: String,
+    pub length: Option<u64>,
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    /// The most derived restriction's patterns (any of which a value
+    /// matches), translated to `regex-syntax` syntax; `None` when there is
+    /// none or it has no translation (then a diagnostic says so).
+    pub pattern: Option<String>,
+    pub min_inclusive: Option<String>,
+    pub max_inclusive: Option<String>,
+    pub min_exclusive: Option<String>,
+    pub max_exclusive: Option<String>,
+    pub total_digits: Option<u32>,
+    pub fraction_digits: Option<u32>,
+    /// Allowed values (of an enumerated member of a union, say).
+    pub enumeration: Vec<String>,
+    /// An `xs:list`'s item constraints (the length facets count items).
+    pub item: Option<Box<Facets>>,
+}
+
+impl Facets {
+    fn of_builtin(local: &str) -> Self {
+        Facets {
+            builtin: local.to_owned(),
+            ..Facets::default()
+        }
+    }
+
+    /// True when the Rust type's own samples already satisfy these.
+    fn is_trivial(&self) -> bool {
+        let unconstrained = Facets {
+            builtin: self.builtin.clone(),
+            ..Facets::default()
+        };
+        // Built-ins whose Rust type holds exactly their value space.
+        let plain_builtin = matches!(
+            self.builtin.as_str(),
+            "" | "string"
+                | "normalizedString"
+                | "token"
+                | "anySimpleType"
+                | "boolean"
+                | "byte"
+                | "short"
+                | "int"
+                | "long"
+                | "unsignedByte"
+                | "unsignedShort"
+                | "unsignedInt"
+                | "unsignedLong"
+                | "float"
+                | "double"
+                | "decimal"
+                | "integer"
+                | "dateTime"
+                | "date"
+                | "time"
+                | "duration"
+                | "gYear"
+                | "gYearMonth"
+                | "gMonth"
+                | "gMonthDay"
+                | "gDay"
+                | "base64Binary"
+                | "hexBinary"
+        );
+        *self == unconstrained && plain_builtin
     }
 }
 
@@ -351,6 +436,7 @@ struct Planner<'d> {
     /// Message elements given a struct of their own (see `element_use`).
     wrappers: BTreeMap<QName, String>,
     diagnostics: BTreeSet<String>,
+    lax_wildcards: BTreeSet<(String, String)>,
 }
 
 /// A complex type's content with its derivation applied.
@@ -409,6 +495,7 @@ pub fn plan(defs: &Definitions, options: &Options) -> Result<Plan, Error> {
         substitutes: BTreeMap::new(),
         wrappers: BTreeMap::new(),
         diagnostics: BTreeSet::new(),
+        lax_wildcards: BTreeSet::new(),
     };
     for decl in defs.schema.elements.values() {
         if let Some(head) = &decl.substitution_group {
@@ -419,6 +506,7 @@ pub fn plan(defs: &Definitions, options: &Options) -> Result<Plan, Error> {
                 .push(decl.name.clone());
         }
     }
+    check_operation_filter(defs, options)?;
     // The generator's own items keep their plain names.
     let fault_enum = planner.scope.claim("Fault", None);
     let error_alias = planner.scope.claim("Error", None);
@@ -432,6 +520,9 @@ pub fn plan(defs: &Definitions, options: &Options) -> Result<Plan, Error> {
     let endpoints = plan_endpoints(defs);
 
     let mut types = planner.items;
+    if options.operations.is_some() {
+        keep_reachable(&mut types, &headers, &faults, &clients);
+    }
     box_recursive_fields(&mut types);
     types.sort_by(|a, b| a.name().cmp(b.name()));
     let namespaces = name_namespaces(&types, &headers, &faults, &clients, &mut planner.scope);
@@ -450,6 +541,7 @@ pub fn plan(defs: &Definitions, options: &Options) -> Result<Plan, Error> {
         headers_struct,
         namespaces,
         diagnostics,
+        lax_wildcards: planner.lax_wildcards,
     })
 }
 
@@ -878,8 +970,12 @@ impl<'d> Planner<'d> {
                     } else {
                         Occurs::Optional
                     };
+                    let name = scope.claim("any", None);
+                    if wildcard.process_contents != "strict" {
+                        self.lax_wildcards.insert((parent.to_owned(), name.clone()));
+                    }
                     fields.push(FieldPlan {
-                        name: scope.claim("any", None),
+                        name,
                         doc: Some(format!(
                             "Elements the schema leaves open (`xs:any namespace=\"{}\"`), kept as received.",
                             wildcard.namespace
@@ -985,7 +1081,13 @@ impl<'d> Planner<'d> {
                         }
                     }
                     Term::Any(wildcard) => VariantPlan {
-                        name: scope.claim("Any", None),
+                        name: {
+                            let variant = scope.claim("Any", None);
+                            if wildcard.process_contents != "strict" {
+                                self.lax_wildcards.insert((name.clone(), variant.clone()));
+                            }
+                            variant
+                        },
                         element: QName::new(None, "(any)"),
                         ty: TypeUse::new(RustType::Raw),
                         many,
@@ -1359,7 +1461,114 @@ impl<'d> Planner<'d> {
                 }
             }
         };
-        Ok(TypeUse::new(rust))
+        let mut use_ = TypeUse::new(rust);
+        // Generated enums sample their own values.
+        let enumerated = |def: Option<&TypeDef>| {
+            matches!(def, Some(TypeDef::Simple(simple)) if matches!(
+                &simple.kind,
+                SimpleKind::Restriction { enumerations, .. } if !enumerations.is_empty()
+            ))
+        };
+        let is_enum = match ty {
+            TypeRef::Named(q) => enumerated(self.defs.schema.types.get(q)),
+            TypeRef::Anonymous(def) => enumerated(Some(def)),
+            TypeRef::OfElement(q) => match self.defs.schema.elements.get(q).map(|e| &e.ty) {
+                Some(TypeRef::Anonymous(def)) => enumerated(Some(def)),
+                _ => false,
+            },
+        };
+        if self.options.samples && use_.rust.is_simple() && !is_enum {
+            let facets = self.facets_of(ty, origin, 0);
+            use_.facets = (!facets.is_trivial()).then(|| Box::new(facets));
+        }
+        Ok(use_)
+    }
+
+    /// The constraints of the simple type `ty` names (see [`Facets`]).
+    fn facets_of(&mut self, ty: &TypeRef, origin: &str, depth: usize) -> Facets {
+        if depth > 64 {
+            return Facets::default();
+        }
+        match ty {
+            TypeRef::Named(q) if q.is_xsd() => Facets::of_builtin(&q.local),
+            TypeRef::Named(q) => match self.defs.schema.types.get(q) {
+                Some(TypeDef::Simple(simple)) => {
+                    let origin = format!("simple type `{q}`");
+                    self.simple_facets(&simple.kind, &origin, depth + 1)
+                }
+                Some(TypeDef::Complex(complex)) => match self.effective(complex, origin, 0) {
+                    Ok(Effective {
+                        simple: Some(inner),
+                        ..
+                    }) => self.facets_of(&inner, origin, depth + 1),
+                    _ => Facets::default(),
+                },
+                None => Facets::default(),
+            },
+            TypeRef::Anonymous(def) => match def.as_ref() {
+                TypeDef::Simple(simple) => self.simple_facets(&simple.kind, origin, depth + 1),
+                TypeDef::Complex(_) => Facets::default(),
+            },
+            TypeRef::OfElement(q) => match self.defs.schema.elements.get(q).map(|e| e.ty.clone()) {
+                Some(ty) => self.facets_of(&ty, origin, depth + 1),
+                None => Facets::default(),
+            },
+        }
+    }
+
+    fn simple_facets(&mut self, kind: &SimpleKind, origin: &str, depth: usize) -> Facets {
+        match kind {
+            SimpleKind::Restriction {
+                base,
+                enumerations,
+                facets,
+            } => {
+                let mut out = self.facets_of(&TypeRef::Named(base.clone()), origin, depth + 1);
+                if !enumerations.is_empty() {
+                    out.enumeration = enumerations.clone();
+                }
+                let number = |v: &str| v.trim().parse::<u64>().ok();
+                let mut patterns = Vec::new();
+                for (name, value) in facets {
+                    match name.as_str() {
+                        "length" => out.length = number(value),
+                        "minLength" => out.min_length = number(value),
+                        "maxLength" => out.max_length = number(value),
+                        "minInclusive" => out.min_inclusive = Some(value.clone()),
+                        "maxInclusive" => out.max_inclusive = Some(value.clone()),
+                        "minExclusive" => out.min_exclusive = Some(value.clone()),
+                        "maxExclusive" => out.max_exclusive = Some(value.clone()),
+                        "totalDigits" => out.total_digits = number(value).map(|n| n as u32),
+                        "fractionDigits" => out.fraction_digits = number(value).map(|n| n as u32),
+                        "pattern" => patterns.push(value.clone()),
+                        _ => {}
+                    }
+                }
+                if !patterns.is_empty() {
+                    out.pattern = match crate::xsd_regex::translate_all(&patterns) {
+                        Ok(translated) => Some(translated),
+                        Err(why) => {
+                            self.diagnostics.insert(format!(
+                                "pattern facet of {origin} (`{}`) has no translation for \
+                                 sample values ({why}); samples ignore it",
+                                patterns.join("` | `")
+                            ));
+                            None
+                        }
+                    };
+                }
+                out
+            }
+            SimpleKind::List { item } => Facets {
+                item: Some(Box::new(self.facets_of(item, origin, depth + 1))),
+                ..Facets::default()
+            },
+            // A union's values are those of any member: the first one's.
+            SimpleKind::Union { members } => match members.first() {
+                Some(member) => self.facets_of(member, origin, depth + 1),
+                None => Facets::default(),
+            },
+        }
     }
 
     /// The Rust type that holds a global element's content. A message
@@ -1542,6 +1751,11 @@ impl<'d> Planner<'d> {
             }
             let mut operations = Vec::new();
             for op in &port_type.operations {
+                if let Some(only) = &self.options.operations {
+                    if !only.contains(&op.name) {
+                        continue;
+                    }
+                }
                 let origin = format!("operation `{}` of port type `{}`", op.name, port_type_name);
                 let mut op_bindings = Vec::new();
                 let mut body_parts: Option<Vec<String>> = None;
@@ -1774,6 +1988,11 @@ impl<'d> Planner<'d> {
                     faults: fault_indexes,
                 });
             }
+            // With an operation filter, a port type none of whose operations
+            // was asked for gets no client.
+            if operations.is_empty() && self.options.operations.is_some() {
+                continue;
+            }
             clients.push(ClientPlan {
                 name: client_name,
                 service_trait,
@@ -1785,6 +2004,105 @@ impl<'d> Planner<'d> {
         }
         Ok(clients)
     }
+}
+
+/// Every name in `Options::operations` must be an operation of a port type.
+fn check_operation_filter(defs: &Definitions, options: &Options) -> Result<(), Error> {
+    let Some(only) = &options.operations else {
+        return Ok(());
+    };
+    let declared: BTreeSet<&str> = defs
+        .port_types
+        .values()
+        .flat_map(|p| p.operations.iter().map(|o| o.name.as_str()))
+        .collect();
+    let unknown: Vec<&str> = only
+        .iter()
+        .map(String::as_str)
+        .filter(|name| !declared.contains(name))
+        .collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    Err(Error::InvalidOption {
+        option: "operations",
+        message: format!(
+            "no port type declares operation{} {} (names are case-sensitive, as in the WSDL)",
+            if unknown.len() > 1 { "s" } else { "" },
+            unknown
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    })
+}
+
+/// The generated type names a type use refers to.
+fn referenced_types<'a>(ty: &'a TypeUse, out: &mut Vec<&'a str>) {
+    match &ty.rust {
+        RustType::Simple(name) | RustType::Complex(name) | RustType::Group(name) => {
+            out.push(name);
+        }
+        RustType::Array { alias, item, .. } => {
+            out.push(alias);
+            referenced_types(item, out);
+        }
+        RustType::Builtin(_) | RustType::Runtime(_) | RustType::Raw => {}
+    }
+}
+
+/// Keeps only the types the clients' operations, headers and faults reach
+/// (for `Options::operations`).
+fn keep_reachable(
+    types: &mut Vec<TypeItem>,
+    headers: &[HeaderField],
+    faults: &[FaultVariant],
+    clients: &[ClientPlan],
+) {
+    let by_name: BTreeMap<&str, &TypeItem> = types.iter().map(|t| (t.name(), t)).collect();
+    let mut stack: Vec<&str> = Vec::new();
+    for op in clients.iter().flat_map(|c| &c.operations) {
+        for part in op.input.iter().chain(&op.output) {
+            referenced_types(&part.ty, &mut stack);
+        }
+    }
+    headers
+        .iter()
+        .for_each(|h| referenced_types(&h.ty, &mut stack));
+    faults
+        .iter()
+        .for_each(|f| referenced_types(&f.ty, &mut stack));
+    let mut reached: BTreeSet<String> = BTreeSet::new();
+    while let Some(name) = stack.pop() {
+        if !reached.insert(name.to_owned()) {
+            continue;
+        }
+        match by_name.get(name) {
+            Some(TypeItem::Struct(s)) => {
+                s.fields
+                    .iter()
+                    .for_each(|f| referenced_types(&f.ty, &mut stack));
+                s.attributes
+                    .iter()
+                    .for_each(|a| referenced_types(&a.ty, &mut stack));
+            }
+            Some(TypeItem::Choice(c)) => c
+                .variants
+                .iter()
+                .for_each(|v| referenced_types(&v.ty, &mut stack)),
+            Some(TypeItem::Array(a)) => referenced_types(&a.item, &mut stack),
+            // An alias's target is a Rust path that may name a generated
+            // enum (`rt::List<Color>`).
+            Some(TypeItem::Alias(a)) => stack.extend(
+                a.target
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .filter(|word| by_name.contains_key(word)),
+            ),
+            Some(TypeItem::Enum(_)) | None => {}
+        }
+    }
+    types.retain(|t| reached.contains(t.name()));
 }
 
 /// The repeated element of an array wrapper type: a sequence of exactly one

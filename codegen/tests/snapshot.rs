@@ -14,7 +14,7 @@ fn generate(name: &str) -> String {
     generate_with(name, true)
 }
 
-/// `samples` off for fixtures using runtime types without `Sample` impls.
+/// `samples`: also generate the sample values, service and driver.
 fn generate_with(name: &str, samples: bool) -> String {
     let wsdl = fixture_dir().join("fixtures").join(format!("{name}.wsdl"));
     let defs = wsdl::load(&wsdl).unwrap_or_else(|e| panic!("loading {}: {e}", wsdl.display()));
@@ -25,6 +25,7 @@ fn generate_with(name: &str, samples: bool) -> String {
         server: true,
         samples,
         blocking: true,
+        operations: None,
     };
     codegen::generate_source(&defs, &options)
         .unwrap_or_else(|e| panic!("generating {name}: {e}"))
@@ -67,13 +68,13 @@ fn jobs_snapshot() {
 /// (compiled and round-tripped by `ips-client/tests/fixture_breadth.rs`).
 #[test]
 fn breadth_snapshot() {
-    check_snapshot_with("breadth", false);
+    check_snapshot("breadth");
 }
 
 /// rpc/literal and rpc/encoded operations (`fixture_rpc.rs`).
 #[test]
 fn rpc_snapshot() {
-    check_snapshot_with("rpc", false);
+    check_snapshot("rpc");
 }
 
 #[test]

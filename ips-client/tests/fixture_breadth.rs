@@ -132,3 +132,35 @@ fn invalid_lexical_values_are_refused() {
     let err = decode(&SAMPLE.replace(">12.50<", ">1e3<")).unwrap_err();
     assert!(err.to_string().contains("xsd:decimal"), "{err}");
 }
+
+/// The generated sample of the whole fixture (every construct, facets
+/// honoured) survives encoding and decoding unchanged.
+#[test]
+fn generated_samples_round_trip() {
+    use ips_client::soap::sample::{sample, Gen};
+    for seed in ["a", "b", "c", "d"] {
+        let order: Order = sample(&mut Gen::new(seed));
+        let encoded = encode_document(&order, ORDER).unwrap();
+        assert_eq!(decode(&encoded).unwrap(), order, "{encoded}");
+    }
+}
+
+/// Values of restricted simple types keep to their facets: the code
+/// matches its pattern, the level its range.
+#[test]
+fn generated_samples_keep_to_the_facets() {
+    use ips_client::soap::sample::{sample, Gen};
+    for seed in ["a", "b", "c", "d", "e", "f"] {
+        let order: Order = sample(&mut Gen::new(seed));
+        let code = order.code.expect("a code");
+        let bytes = code.as_bytes();
+        assert!(
+            bytes.len() == 5
+                && bytes[..2].iter().all(u8::is_ascii_uppercase)
+                && bytes[2..].iter().all(u8::is_ascii_digit),
+            "{code:?}"
+        );
+        let level = order.level.expect("a level");
+        assert!((1..=5).contains(&level), "{level}");
+    }
+}

@@ -9,6 +9,7 @@ pub mod blocking;
 pub mod client;
 pub mod envelope;
 pub mod error;
+#[cfg(feature = "samples")]
 pub mod sample;
 #[cfg(feature = "mock")]
 pub mod server;
