@@ -396,3 +396,60 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
         .replace('<', "&lt;")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn imports_point_at_their_namespace_wrapper() {
+        let wrappers: BTreeMap<String, PathBuf> =
+            [("urn:a".to_owned(), PathBuf::from("/w/namespace-0.xsd"))].into();
+        let text = r#"<xs:schema><!-- <x> --><xs:import namespace="urn:a" schemaLocation="a.xsd"/>
+<import schemaLocation='b.xsd' namespace='urn:b'/><xsd:import namespace="urn:a">
+</xsd:import><xs:include schemaLocation="c.xsd"/></xs:schema>"#;
+        let pointed = point_imports(text, &wrappers);
+        assert_eq!(
+            pointed,
+            r#"<xs:schema><!-- <x> --><xs:import namespace="urn:a" schemaLocation="/w/namespace-0.xsd"/>
+<import schemaLocation='b.xsd' namespace='urn:b'/><xsd:import namespace="urn:a" schemaLocation="/w/namespace-0.xsd">
+</xsd:import><xs:include schemaLocation="c.xsd"/></xs:schema>"#
+        );
+    }
+
+    #[test]
+    fn attributes_are_found_by_whole_name() {
+        let tag = r#"<xs:import xnamespace="no" namespace = 'urn:x'/>"#;
+        assert_eq!(attribute(tag, "namespace").as_deref(), Some("urn:x"));
+        assert_eq!(attribute(tag, "schemaLocation"), None);
+        assert_eq!(
+            remove_attribute(r#"<i a="1" b="2"/>"#, "a"),
+            r#"<i b="2"/>"#
+        );
+    }
+
+    #[test]
+    fn only_the_named_type_has_its_wildcard_narrowed() {
+        let text = r###"<xs:complexType name="A"><xs:any namespace="##any"/></xs:complexType>
+<xs:complexType name="B"><xs:sequence><xs:element name="x"/><xs:any namespace="##targetNamespace"/></xs:sequence></xs:complexType>"###;
+        let narrowed = narrow_wildcard(text, "B").unwrap();
+        assert!(narrowed.contains(r###"name="A"><xs:any namespace="##any"/>"###));
+        assert!(narrowed.contains(r###"<xs:any namespace="##other"/></xs:sequence>"###));
+        assert_eq!(narrow_wildcard(text, "C"), None);
+        let no_wildcard = r#"<xs:complexType name="D"><xs:sequence/></xs:complexType>"#;
+        assert_eq!(narrow_wildcard(no_wildcard, "D"), None);
+    }
+
+    #[test]
+    fn paths_are_normalized_and_share_a_directory() {
+        assert_eq!(
+            normalize(Path::new("/a/b/../c/./d.xsd")),
+            PathBuf::from("/a/c/d.xsd")
+        );
+        let common = common_dir(&[
+            PathBuf::from("/x/a/one.wsdl"),
+            PathBuf::from("/x/b/two.xsd"),
+        ]);
+        assert_eq!(common, PathBuf::from("/x"));
+    }
+}
