@@ -211,8 +211,14 @@ impl Facets {
         }
     }
 
-    /// True when the Rust type's own samples already satisfy these.
-    fn is_trivial(&self) -> bool {
+    /// True when the samples of `value_type` (the Rust type holding the
+    /// values, as a path) already satisfy these: nothing constrains the
+    /// built-in, and the Rust type is the built-in's own (a union of `int`
+    /// and `NCName` is held in a `String`, whose samples are neither).
+    fn is_trivial(&self, value_type: Option<&str>) -> bool {
+        if value_type.is_none() || value_type != builtin(&self.builtin) {
+            return false;
+        }
         let unconstrained = Facets {
             builtin: self.builtin.clone(),
             ..Facets::default()
@@ -1479,9 +1485,31 @@ impl<'d> Planner<'d> {
         };
         if self.options.samples && use_.rust.is_simple() && !is_enum {
             let facets = self.facets_of(ty, origin, 0);
-            use_.facets = (!facets.is_trivial()).then(|| Box::new(facets));
+            let value_type = self.value_type(ty, origin);
+            use_.facets = (!facets.is_trivial(value_type.as_deref())).then(|| Box::new(facets));
         }
         Ok(use_)
+    }
+
+    /// The Rust type (a path) that holds the values of simple type `ty`.
+    fn value_type(&mut self, ty: &TypeRef, origin: &str) -> Option<String> {
+        match ty {
+            TypeRef::Named(q) if q.is_xsd() => builtin(&q.local).map(str::to_owned),
+            TypeRef::Named(q) => match self.defs.schema.types.get(q) {
+                Some(TypeDef::Simple(simple)) => {
+                    self.simple_target(&simple.kind, "", origin, 0).ok()
+                }
+                _ => None,
+            },
+            TypeRef::Anonymous(def) => match def.as_ref() {
+                TypeDef::Simple(simple) => self.simple_target(&simple.kind, "", origin, 0).ok(),
+                TypeDef::Complex(_) => None,
+            },
+            TypeRef::OfElement(q) => {
+                let ty = self.defs.schema.elements.get(q)?.ty.clone();
+                self.value_type(&ty, origin)
+            }
+        }
     }
 
     /// The constraints of the simple type `ty` names (see [`Facets`]).

@@ -146,7 +146,7 @@ fn generated_samples_round_trip() {
 }
 
 /// Values of restricted simple types keep to their facets: the code
-/// matches its pattern, the level its range.
+/// matches its pattern, the level its range, the union key is a member's.
 #[test]
 fn generated_samples_keep_to_the_facets() {
     use ips_client::soap::sample::{sample, Gen};
@@ -162,5 +162,8 @@ fn generated_samples_keep_to_the_facets() {
         );
         let level = order.level.expect("a level");
         assert!((1..=5).contains(&level), "{level}");
+        // A union of int and NCName, held in a String: a value of a member.
+        let key = order.key.expect("a key");
+        assert!(key.parse::<i32>().is_ok(), "{key:?}");
     }
 }

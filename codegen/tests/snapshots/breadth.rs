@@ -1607,7 +1607,15 @@ pub mod breadth {
                             },
                         ),
                     ),
-                    key: Some(rt::sample::sample(gen)),
+                    key: Some(
+                        rt::sample::sample_with(
+                            gen,
+                            &rt::sample::Facets {
+                                builtin: "int",
+                                ..rt::sample::Facets::NONE
+                            },
+                        ),
+                    ),
                     comment: rt::Nillable::Value(rt::sample::sample(gen)),
                     discount: Some(rt::Nillable::Value(rt::sample::sample(gen))),
                     priority: Some(rt::sample::sample(gen)),
