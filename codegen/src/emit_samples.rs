@@ -18,33 +18,57 @@ fn nests(ty: &TypeUse) -> bool {
     matches!(ty.rust, RustType::Complex(_) | RustType::Array { .. })
 }
 
-/// The sample of a field or attribute of type `ty` occurring `occurs` times.
-fn occurs_expr(cx: &Cx, ty: &TypeUse, occurs: Occurs) -> TokenStream {
-    let value = sample_expr(cx, ty);
+/// The sample of a field or attribute of type `ty` occurring `occurs` times;
+/// `min`: the entries a list requires (`minOccurs`), which it has even past
+/// the depth limit.
+fn occurs_expr(
+    plan: &Plan,
+    cx: &Cx,
+    ty: &TypeUse,
+    occurs: Occurs,
+    min: Option<u32>,
+) -> TokenStream {
+    let value = sample_expr(plan, cx, ty);
     match (occurs, &ty.rust) {
         (Occurs::Required, _) => value,
-        (Occurs::Optional, RustType::Array { item, .. }) => {
-            let item = sample_expr(cx, item);
+        (Occurs::Optional, RustType::Array { item, .. }) if !ty.nillable && !ty.boxed => {
+            let item = sample_expr(plan, cx, item);
             quote! { gen.nest_many(|gen| #item) }
         }
         (Occurs::Optional, _) if nests(ty) => quote! { gen.nest(|gen| #value) },
         (Occurs::Optional, _) => quote! { Some(#value) },
-        (Occurs::Many, _) if nests(ty) => quote! { gen.many_with(|gen| #value) },
-        (Occurs::Many, _) => quote! { gen.repeat(|gen| #value) },
+        (Occurs::Many, _) => list_expr(nests(ty), min, value),
+    }
+}
+
+/// A list of `value`s: two, one level deeper each for values that nest,
+/// and at least `min` (the schema's `minOccurs`) when it requires entries.
+fn list_expr(nests: bool, min: Option<u32>, value: TokenStream) -> TokenStream {
+    match (nests, min) {
+        (true, Some(min)) => {
+            let min = min as usize;
+            quote! { gen.at_least(#min, |gen| #value) }
+        }
+        (true, None) => quote! { gen.many_with(|gen| #value) },
+        (false, Some(min)) if min > 2 => {
+            let min = min as usize;
+            quote! { gen.repeat_at_least(#min, |gen| #value) }
+        }
+        (false, _) => quote! { gen.repeat(|gen| #value) },
     }
 }
 
 /// An expression producing a sample of `ty` from the generator `gen`.
-fn sample_expr(cx: &Cx, ty: &TypeUse) -> TokenStream {
+fn sample_expr(plan: &Plan, cx: &Cx, ty: &TypeUse) -> TokenStream {
     let rt = &cx.rt;
     let value = match (&ty.rust, &ty.facets) {
-        (RustType::Array { item, .. }, _) => {
-            let item_value = sample_expr(cx, item);
-            if nests(item) {
-                quote! { gen.many_with(|gen| #item_value) }
-            } else {
-                quote! { gen.repeat(|gen| #item_value) }
-            }
+        (RustType::Array { item, alias, .. }, _) => {
+            let item_value = sample_expr(plan, cx, item);
+            let min = plan
+                .required_lists
+                .get(&(alias.clone(), String::new()))
+                .copied();
+            list_expr(nests(item), min, item_value)
         }
         (rust, Some(facets)) if rust.is_simple() => {
             let facets = facets_expr(cx, facets);
@@ -154,7 +178,7 @@ fn emit_struct_sample(plan: &Plan, cx: &Cx, s: &StructPlan) -> TokenStream {
         } else {
             Occurs::Optional
         };
-        let value = occurs_expr(cx, &a.ty, occurs);
+        let value = occurs_expr(plan, cx, &a.ty, occurs, None);
         quote! { #fid: #value, }
     });
     let fields = s.fields.iter().map(|f| {
@@ -171,7 +195,13 @@ fn emit_struct_sample(plan: &Plan, cx: &Cx, s: &StructPlan) -> TokenStream {
                 let rt = &cx.rt;
                 quote! { vec![#rt::sample::sample(gen)] }
             }
-            _ => occurs_expr(cx, &f.ty, f.occurs),
+            _ => {
+                let min = plan
+                    .required_lists
+                    .get(&(s.name.clone(), f.name.clone()))
+                    .copied();
+                occurs_expr(plan, cx, &f.ty, f.occurs, min)
+            }
         };
         quote! { #fid: #value, }
     });
@@ -206,10 +236,15 @@ fn emit_choice_sample(plan: &Plan, cx: &Cx, c: &ChoicePlan) -> TokenStream {
             any_expr(cx, wildcard, lax, occurs)
         }
         (_, true) => {
-            let value = sample_expr(cx, &first.ty);
-            quote! { gen.many_with(|gen| #value) }
+            let value = sample_expr(plan, cx, &first.ty);
+            let min = plan
+                .required_lists
+                .get(&(c.name.clone(), first.name.clone()))
+                .copied();
+            // Variants hold their values in a `Vec` either way.
+            list_expr(true, min, value)
         }
-        (_, false) => sample_expr(cx, &first.ty),
+        (_, false) => sample_expr(plan, cx, &first.ty),
     };
     quote! {
         impl #rt::sample::Sample for #name {

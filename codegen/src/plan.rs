@@ -35,6 +35,11 @@ pub struct Plan {
     /// `lax` or `skip`: sample values put an undeclared element only there
     /// (a strict wildcard needs an element some schema declares).
     pub lax_wildcards: BTreeSet<(String, String)>,
+    /// `minOccurs` of each repeated element or group that requires entries,
+    /// by (type, field or variant), and of each array type's item, by
+    /// (array type, ""): sample values have at least that many, even past
+    /// the depth limit.
+    pub required_lists: BTreeMap<(String, String), u32>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -443,6 +448,7 @@ struct Planner<'d> {
     wrappers: BTreeMap<QName, String>,
     diagnostics: BTreeSet<String>,
     lax_wildcards: BTreeSet<(String, String)>,
+    required_lists: BTreeMap<(String, String), u32>,
 }
 
 /// A complex type's content with its derivation applied.
@@ -502,6 +508,7 @@ pub fn plan(defs: &Definitions, options: &Options) -> Result<Plan, Error> {
         wrappers: BTreeMap::new(),
         diagnostics: BTreeSet::new(),
         lax_wildcards: BTreeSet::new(),
+        required_lists: BTreeMap::new(),
     };
     for decl in defs.schema.elements.values() {
         if let Some(head) = &decl.substitution_group {
@@ -548,6 +555,7 @@ pub fn plan(defs: &Definitions, options: &Options) -> Result<Plan, Error> {
         namespaces,
         diagnostics,
         lax_wildcards: planner.lax_wildcards,
+        required_lists: planner.required_lists,
     })
 }
 
@@ -779,7 +787,10 @@ impl<'d> Planner<'d> {
         let mut scope = Scope::default();
         let mut attributes = Vec::new();
         for attr in &effective.attributes {
-            let ty = self.type_use(&attr.ty, name, &attr.name.local, &origin)?;
+            let mut ty = self.type_use(&attr.ty, name, &attr.name.local, &origin)?;
+            if let Some(fixed) = &attr.fixed {
+                ty = self.with_facets(ty, &attr.ty, Some(fixed), &origin);
+            }
             if !ty.rust.is_simple() {
                 return Err(Error::unsupported(
                     "attribute of complex type",
@@ -946,8 +957,13 @@ impl<'d> Planner<'d> {
                         } else {
                             occurs
                         };
+                        let field = scope.claim(&names::field_name(&element.name.local), None);
+                        if occurs == Occurs::Many && particle.min_occurs >= 1 && !optional {
+                            self.required_lists
+                                .insert((parent.to_owned(), field.clone()), particle.min_occurs);
+                        }
                         fields.push(FieldPlan {
-                            name: scope.claim(&names::field_name(&element.name.local), None),
+                            name: field,
                             doc: element.documentation.clone(),
                             element: element.name.clone(),
                             ty: TypeUse::new(RustType::Group(name)),
@@ -960,8 +976,13 @@ impl<'d> Planner<'d> {
                     let ty = self.element_type_use(element, parent, origin)?;
                     let doc =
                         documented_value(&element.documentation, &element.default, &element.fixed);
+                    let field = scope.claim(&names::field_name(&element.name.local), None);
+                    if occurs == Occurs::Many && particle.min_occurs >= 1 && !optional {
+                        self.required_lists
+                            .insert((parent.to_owned(), field.clone()), particle.min_occurs);
+                    }
                     fields.push(FieldPlan {
-                        name: scope.claim(&names::field_name(&element.name.local), None),
+                        name: field,
                         doc,
                         element: element.name.clone(),
                         ty,
@@ -1013,8 +1034,13 @@ impl<'d> Planner<'d> {
                         (None, Compositor::Choice) => "choice".to_owned(),
                         (None, _) => "sequence".to_owned(),
                     };
+                    let field = scope.claim(&wanted, None);
+                    if occurs == Occurs::Many && particle.min_occurs >= 1 && !optional {
+                        self.required_lists
+                            .insert((parent.to_owned(), field.clone()), particle.min_occurs);
+                    }
                     fields.push(FieldPlan {
-                        name: scope.claim(&wanted, None),
+                        name: field,
                         doc: None,
                         element: QName::new(None, &format!("({wanted})")),
                         ty: TypeUse::new(RustType::Group(name)),
@@ -1067,6 +1093,7 @@ impl<'d> Planner<'d> {
                     continue;
                 }
                 let many = particle.max_occurs != Some(1);
+                let required_list = many && particle.min_occurs >= 1;
                 let variant = match &particle.term {
                     Term::Element(element) => VariantPlan {
                         name: scope.claim(&names::type_name(&element.name.local), None),
@@ -1100,6 +1127,10 @@ impl<'d> Planner<'d> {
                         kind: FieldKind::Any(self.wildcard_plan(wildcard)),
                     },
                 };
+                if required_list {
+                    self.required_lists
+                        .insert((name.clone(), variant.name.clone()), particle.min_occurs);
+                }
                 variants.push(variant);
             }
             if variants.is_empty() {
@@ -1224,15 +1255,21 @@ impl<'d> Planner<'d> {
         let mut ty = match (&element.reference, &element.ty) {
             (Some(q), TypeRef::Anonymous(def)) => {
                 match self.names.get(&TypeKey::Element(q.clone())) {
-                    Some(name) => TypeUse::new(match def.as_ref() {
-                        TypeDef::Simple(_) => RustType::Simple(name.clone()),
-                        TypeDef::Complex(_) => RustType::Complex(name.clone()),
-                    }),
+                    Some(name) => {
+                        let rust = match def.as_ref() {
+                            TypeDef::Simple(_) => RustType::Simple(name.clone()),
+                            TypeDef::Complex(_) => RustType::Complex(name.clone()),
+                        };
+                        self.with_facets(TypeUse::new(rust), &element.ty, None, origin)
+                    }
                     None => self.type_use(&element.ty, parent, &element.name.local, origin)?,
                 }
             }
             _ => self.type_use(&element.ty, parent, &element.name.local, origin)?,
         };
+        if let Some(fixed) = &element.fixed {
+            ty = self.with_facets(ty, &element.ty, Some(fixed), origin);
+        }
         ty.nillable = element.nillable;
         Ok(ty)
     }
@@ -1419,6 +1456,11 @@ impl<'d> Planner<'d> {
                     Some(TypeDef::Simple(_)) => RustType::Simple(name),
                     Some(TypeDef::Complex(complex)) => match array_item(complex) {
                         Some(item) => {
+                            let min = array_item_min(complex);
+                            if min >= 1 {
+                                self.required_lists
+                                    .insert((name.clone(), String::new()), min);
+                            }
                             let mut item_use =
                                 self.type_use(&item.ty, &name, &item.name.local, origin)?;
                             item_use.nillable = item.nillable;
@@ -1467,7 +1509,34 @@ impl<'d> Planner<'d> {
                 }
             }
         };
-        let mut use_ = TypeUse::new(rust);
+        Ok(self.with_facets(TypeUse::new(rust), ty, None, origin))
+    }
+
+    /// `use_` with the constraints sample values must satisfy (when samples
+    /// are generated and the type is simple): those of the type `ty` names,
+    /// or the element's or attribute's `fixed` value.
+    fn with_facets(
+        &mut self,
+        mut use_: TypeUse,
+        ty: &TypeRef,
+        fixed: Option<&str>,
+        origin: &str,
+    ) -> TypeUse {
+        if !self.options.samples || !use_.rust.is_simple() {
+            return use_;
+        }
+        if let Some(fixed) = fixed {
+            let facets = Facets {
+                enumeration: vec![fixed.to_owned()],
+                ..self.facets_of(ty, origin, 0)
+            };
+            use_.facets = Some(Box::new(Facets {
+                item: None,
+                pattern: None,
+                ..facets
+            }));
+            return use_;
+        }
         // Generated enums sample their own values.
         let enumerated = |def: Option<&TypeDef>| {
             matches!(def, Some(TypeDef::Simple(simple)) if matches!(
@@ -1483,12 +1552,12 @@ impl<'d> Planner<'d> {
                 _ => false,
             },
         };
-        if self.options.samples && use_.rust.is_simple() && !is_enum {
+        if !is_enum {
             let facets = self.facets_of(ty, origin, 0);
             let value_type = self.value_type(ty, origin);
             use_.facets = (!facets.is_trivial(value_type.as_deref())).then(|| Box::new(facets));
         }
-        Ok(use_)
+        use_
     }
 
     /// The Rust type (a path) that holds the values of simple type `ty`.
@@ -1632,9 +1701,16 @@ impl<'d> Planner<'d> {
                     TypeDef::Simple(_) => RustType::Simple(name),
                     TypeDef::Complex(_) => RustType::Complex(name),
                 };
-                TypeUse::new(rust)
+                let fixed = decl.fixed.as_deref();
+                self.with_facets(TypeUse::new(rust), &decl.ty, fixed, origin)
             }
-            named => self.type_use(named, "", &element.local, origin)?,
+            named => {
+                let ty = self.type_use(named, "", &element.local, origin)?;
+                match decl.fixed.as_deref() {
+                    Some(fixed) => self.with_facets(ty, named, Some(fixed), origin),
+                    None => ty,
+                }
+            }
         };
         let field = match &ty.rust {
             RustType::Array {
@@ -1665,6 +1741,12 @@ impl<'d> Planner<'d> {
         };
         let name = self.scope.claim(&wanted, Some("Element"));
         self.wrappers.insert(element.clone(), name.clone());
+        if let RustType::Array { alias, .. } = &ty.rust {
+            if let Some(&min) = self.required_lists.get(&(alias.clone(), String::new())) {
+                self.required_lists
+                    .insert((name.clone(), field.name.clone()), min);
+            }
+        }
         self.items.push(TypeItem::Struct(StructPlan {
             name: name.clone(),
             doc: decl.documentation.clone(),
@@ -2135,6 +2217,14 @@ fn keep_reachable(
 
 /// The repeated element of an array wrapper type: a sequence of exactly one
 /// element that may repeat, and nothing else (no attributes).
+/// `minOccurs` of an array type's item.
+fn array_item_min(complex: &wsdl::ComplexType) -> u32 {
+    match &complex.content {
+        Content::Elements(group) => group.particles.first().map_or(0, |p| p.min_occurs),
+        Content::Simple(_) => 0,
+    }
+}
+
 fn array_item(complex: &wsdl::ComplexType) -> Option<&wsdl::LocalElement> {
     let Content::Elements(group) = &complex.content else {
         return None;

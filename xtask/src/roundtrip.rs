@@ -64,17 +64,18 @@ pub fn spread<'a>(names: &[&'a str], count: usize) -> Vec<&'a str> {
 /// The first abstract complex type that some element of `ty` (or of the
 /// types it reaches) is declared with: a value there is of a derived type
 /// named by `xsi:type`, which the generator does not support yet.
+/// `seen` holds the named types (`'t'`) and the elements (`'e'`) explored.
 fn abstract_type_in(
     defs: &wsdl::Definitions,
     ty: &wsdl::TypeRef,
-    seen: &mut BTreeSet<wsdl::QName>,
+    seen: &mut BTreeSet<(char, wsdl::QName)>,
 ) -> Option<wsdl::QName> {
     let complex = match ty {
         wsdl::TypeRef::Named(q) => match defs.schema.types.get(q) {
             // Checked before `seen`: a type explored as some type's base
             // may still be the declared type of an element.
             Some(wsdl::TypeDef::Complex(c)) if c.abstract_ => return Some(q.clone()),
-            Some(wsdl::TypeDef::Complex(c)) if seen.insert(q.clone()) => c,
+            Some(wsdl::TypeDef::Complex(c)) if seen.insert(('t', q.clone())) => c,
             _ => return None,
         },
         wsdl::TypeRef::Anonymous(def) => match def.as_ref() {
@@ -82,6 +83,9 @@ fn abstract_type_in(
             wsdl::TypeDef::Simple(_) => return None,
         },
         wsdl::TypeRef::OfElement(q) => {
+            if !seen.insert(('e', q.clone())) {
+                return None;
+            }
             let element = defs.schema.elements.get(q)?;
             return abstract_type_in(defs, &element.ty.clone(), seen);
         }
@@ -89,7 +93,7 @@ fn abstract_type_in(
     if let Some(derivation) = &complex.derivation {
         // The base's own content is part of this type's (its abstractness is not).
         if let Some(wsdl::TypeDef::Complex(base)) = defs.schema.types.get(&derivation.base) {
-            if seen.insert(derivation.base.clone()) {
+            if seen.insert(('t', derivation.base.clone())) {
                 let base = wsdl::TypeDef::Complex(wsdl::ComplexType {
                     abstract_: false,
                     ..base.clone()
@@ -298,7 +302,7 @@ fn write_crate(
         "[package]\nname = \"{}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
          [[bin]]\nname = \"{}\"\npath = \"src/main.rs\"\n\n\
          [dependencies]\nips-client = {{ path = {:?}, default-features = false, features = [\"mock\", \"samples\"] }}\n\
-         tokio = {{ version = \"1\", features = [\"rt\", \"macros\"] }}\n",
+         tokio = {{ version = \"1\", features = [\"rt\"] }}\n",
         crate_name(entry),
         crate_name(entry),
         workspace.join("ips-client").display().to_string(),
@@ -431,10 +435,17 @@ fn report(
         let exchange = exchanged.iter().find(|(routed, ..)| routed == &Some(*operation));
         match exchange {{
             Some((_, status, request, response)) => {{
-                if outcome.is_ok() && *status != 200 {{
+                // A one-way operation is acknowledged with 202 and no body.
+                let one_way = *status == 202 && response.is_empty();
+                if outcome.is_ok() && *status != 200 && !one_way {{
                     outcome = Err(format!("HTTP status {{status}}"));
                 }}
-                for (kind, envelope) in [("request", request), ("response", response)] {{
+                let bodies: &[(&str, &Vec<u8>)] = if one_way {{
+                    &[("request", request)]
+                }} else {{
+                    &[("request", request), ("response", response)]
+                }};
+                for &(kind, envelope) in bodies {{
                     let file = out.join(format!("{{port}}.{{operation}}.{{version}}.{{kind}}.xml"));
                     match body_payload(envelope) {{
                         Ok(payload) => std::fs::write(&file, payload)
@@ -465,13 +476,27 @@ async fn run(out: PathBuf) -> Result<usize, String> {{
     Ok(failed)
 }}
 
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> std::process::ExitCode {{
+fn main() -> std::process::ExitCode {{
     let Some(out) = std::env::args_os().nth(1) else {{
         eprintln!("usage: {{}} <bodies-dir>", env!("CARGO_PKG_NAME"));
         return std::process::ExitCode::from(2);
     }};
-    match run(PathBuf::from(out)).await {{
+    // Unoptimised code for large generated types (samples nested several
+    // levels, decoders recursing per element) needs more than the main
+    // thread's stack: everything runs on one thread with a large one.
+    let outcome = std::thread::Builder::new()
+        .stack_size(512 * 1024 * 1024)
+        .spawn(move || {{
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| format!("starting the runtime: {{e}}"))
+                .and_then(|runtime| runtime.block_on(run(PathBuf::from(out))))
+        }})
+        .map_err(|e| format!("starting the thread: {{e}}"))
+        .and_then(|thread| thread.join().map_err(|_| "the round trip panicked".to_owned()))
+        .and_then(|outcome| outcome);
+    match outcome {{
         Ok(0) => std::process::ExitCode::SUCCESS,
         Ok(_) => std::process::ExitCode::FAILURE,
         Err(message) => {{
@@ -525,11 +550,7 @@ fn build(scratch: &Path) -> Result<(), String> {
         return Ok(());
     }
     let stderr = String::from_utf8_lossy(&output.stderr);
-    let errors: Vec<&str> = stderr
-        .lines()
-        .filter(|l| l.contains("error"))
-        .take(20)
-        .collect();
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.contains("error")).collect();
     Err(errors.join("\n"))
 }
 
@@ -738,10 +759,10 @@ pub fn run(options: &Options) -> ExitCode {
                 .iter()
                 .any(|m| message.contains(&format!("{m}/")) || message.contains(&crate_name(m)));
             if !own.is_empty() || !anyone {
-                let shown = if own.is_empty() {
-                    message.clone()
-                } else {
-                    own.join("\n")
+                let shown = match own.len() {
+                    0 => message.lines().take(5).collect::<Vec<_>>().join("\n"),
+                    1..=3 => own.join("\n"),
+                    n => format!("{}\n(and {} more)", own[..3].join("\n"), n - 3),
                 };
                 row.failures.push(format!("build: {shown}"));
                 rows.push(row);

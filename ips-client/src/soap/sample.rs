@@ -76,6 +76,31 @@ impl Gen {
         (0..2).filter_map(|_| self.nest(&mut make)).collect()
     }
 
+    /// Like [`many_with`](Self::many_with) for a list the schema requires
+    /// `min` entries in: at least `min` values, and past the depth limit
+    /// still `min`, made deeper still, up to a hard limit that keeps a
+    /// schema requiring endless nesting finite.
+    pub fn at_least<T>(&mut self, min: usize, mut make: impl FnMut(&mut Gen) -> T) -> Vec<T> {
+        if self.depth < self.max_depth {
+            return (0..min.max(2))
+                .filter_map(|_| self.nest(&mut make))
+                .collect();
+        }
+        if self.depth >= self.max_depth * 4 {
+            return Vec::new();
+        }
+        self.depth += 1;
+        let items = (0..min).map(|_| make(self)).collect();
+        self.depth -= 1;
+        items
+    }
+
+    /// Like [`repeat`](Self::repeat), with at least `min` values.
+    pub fn repeat_at_least<T>(&mut self, min: usize, make: impl FnMut(&mut Gen) -> T) -> Vec<T> {
+        let mut make = make;
+        (0..min.max(2)).map(|_| make(self)).collect()
+    }
+
     /// Two values of a simple type: no depth is used, since they cannot recurse.
     pub fn repeat<T>(&mut self, mut make: impl FnMut(&mut Gen) -> T) -> Vec<T> {
         (0..2).map(|_| make(self)).collect()
@@ -783,6 +808,22 @@ mod tests {
             ..Facets::NONE
         };
         check::<HexBinary>(&hex, |t| t.len() == 8);
+    }
+
+    #[test]
+    fn required_lists_have_an_entry_past_the_depth_limit() {
+        let mut gen = Gen::new("deep");
+        // A list of lists of lists...: the required one always has an entry,
+        // and the nesting still ends.
+        fn tree(gen: &mut Gen) -> usize {
+            1 + gen.at_least(1, tree).iter().sum::<usize>()
+        }
+        assert!(tree(&mut gen) > 1);
+        let mut deep = Gen::new("x");
+        let nested = deep.nest(|g| g.nest(|g| g.nest(|g| g.nest(|g| g.at_least(3, |_| 1)))));
+        assert_eq!(nested.flatten().flatten().flatten(), Some(vec![1, 1, 1]));
+        assert_eq!(Gen::new("y").repeat_at_least(3, |_| 0).len(), 3);
+        assert_eq!(Gen::new("y").at_least(1, |_| 0).len(), 2);
     }
 
     #[test]
