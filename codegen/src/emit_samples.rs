@@ -37,8 +37,20 @@ fn occurs_expr(
         }
         (Occurs::Optional, _) if nests(ty) => quote! { gen.nest(|gen| #value) },
         (Occurs::Optional, _) => quote! { Some(#value) },
+        // Two entries of a choice whose sampled alternative repeats would be
+        // read back as one entry holding both runs: the wire cannot tell.
+        (Occurs::Many, RustType::Group(name)) if first_variant_repeats(plan, name) => {
+            quote! { vec![#value] }
+        }
         (Occurs::Many, _) => list_expr(nests(ty), min, value),
     }
+}
+
+/// True when `name` is a choice whose first alternative (the sampled one) repeats.
+fn first_variant_repeats(plan: &Plan, name: &str) -> bool {
+    plan.types.iter().any(|item| {
+        matches!(item, TypeItem::Choice(c) if c.name == name && c.variants.first().is_some_and(|v| v.many))
+    })
 }
 
 /// A list of `value`s: two, one level deeper each for values that nest,
@@ -141,19 +153,28 @@ fn facets_expr(cx: &Cx, facets: &Facets) -> TokenStream {
 
 /// The sample of an `xs:any` field: an element no schema declares, in a
 /// namespace the wildcard accepts.
-fn any_expr(cx: &Cx, wildcard: &WildcardPlan, lax: bool, occurs: Occurs) -> TokenStream {
+fn any_expr(
+    cx: &Cx,
+    wildcard: &WildcardPlan,
+    lax: bool,
+    occurs: Occurs,
+    required: bool,
+) -> TokenStream {
     let rt = &cx.rt;
     const EXTENSION_NS: &str = "urn:example:sample-extension";
+    // A strict wildcard takes only elements a schema declares, and one for
+    // the schema's own namespaces (or unqualified names) expects those it
+    // declares: left empty unless the schema requires an element there.
+    let fill = required || (lax && !matches!(wildcard, WildcardPlan::List(_)));
+    if !fill {
+        match occurs {
+            Occurs::Optional => return quote! { None },
+            Occurs::Many => return quote! { Vec::new() },
+            Occurs::Required => {}
+        }
+    }
     let namespace = match wildcard {
-        // A strict wildcard takes only elements a schema declares.
-        _ if !lax && occurs == Occurs::Optional => return quote! { None },
-        _ if !lax && occurs == Occurs::Many => return quote! { Vec::new() },
         WildcardPlan::Any | WildcardPlan::Other(_) => Some(EXTENSION_NS),
-        // A wildcard for the schema's own namespaces (or unqualified
-        // names) expects elements the schema declares: optional ones are
-        // left empty rather than filled with an undeclared name.
-        WildcardPlan::List(_) if occurs == Occurs::Optional => return quote! { None },
-        WildcardPlan::List(_) if occurs == Occurs::Many => return quote! { Vec::new() },
         WildcardPlan::List(list) => list.first().and_then(|ns| ns.as_deref()),
     };
     let namespace = match namespace {
@@ -185,10 +206,10 @@ fn emit_struct_sample(plan: &Plan, cx: &Cx, s: &StructPlan) -> TokenStream {
         let fid = ident(&f.name);
         let value = match &f.kind {
             FieldKind::Any(wildcard) => {
-                let lax = plan
-                    .lax_wildcards
-                    .contains(&(s.name.clone(), f.name.clone()));
-                any_expr(cx, wildcard, lax, f.occurs)
+                let key = (s.name.clone(), f.name.clone());
+                let lax = plan.lax_wildcards.contains(&key);
+                let required = plan.required_lists.contains_key(&key);
+                any_expr(cx, wildcard, lax, f.occurs, required)
             }
             // One text node: two in a row would be read back as one.
             FieldKind::Mixed => {
@@ -230,10 +251,10 @@ fn emit_choice_sample(plan: &Plan, cx: &Cx, c: &ChoicePlan) -> TokenStream {
     let value = match (&first.kind, first.many) {
         (FieldKind::Any(wildcard), many) => {
             let occurs = if many { Occurs::Many } else { Occurs::Required };
-            let lax = plan
-                .lax_wildcards
-                .contains(&(c.name.clone(), first.name.clone()));
-            any_expr(cx, wildcard, lax, occurs)
+            let key = (c.name.clone(), first.name.clone());
+            let lax = plan.lax_wildcards.contains(&key);
+            let required = plan.required_lists.contains_key(&key);
+            any_expr(cx, wildcard, lax, occurs, required)
         }
         (_, true) => {
             let value = sample_expr(plan, cx, &first.ty);

@@ -35,10 +35,10 @@ pub struct Plan {
     /// `lax` or `skip`: sample values put an undeclared element only there
     /// (a strict wildcard needs an element some schema declares).
     pub lax_wildcards: BTreeSet<(String, String)>,
-    /// `minOccurs` of each repeated element or group that requires entries,
-    /// by (type, field or variant), and of each array type's item, by
-    /// (array type, ""): sample values have at least that many, even past
-    /// the depth limit.
+    /// `minOccurs` of each repeated element or group, or `xs:any`, that
+    /// requires entries, by (type, field or variant), and of each array
+    /// type's item, by (array type, ""): sample values have at least that
+    /// many, even past the depth limit.
     pub required_lists: BTreeMap<(String, String), u32>,
 }
 
@@ -1000,6 +1000,10 @@ impl<'d> Planner<'d> {
                     let name = scope.claim("any", None);
                     if wildcard.process_contents != "strict" {
                         self.lax_wildcards.insert((parent.to_owned(), name.clone()));
+                    }
+                    if particle.min_occurs >= 1 && !optional {
+                        self.required_lists
+                            .insert((parent.to_owned(), name.clone()), particle.min_occurs);
                     }
                     fields.push(FieldPlan {
                         name,
