@@ -566,7 +566,17 @@ fn call(scratch: &Path, prepared: &Prepared) -> Result<(usize, Vec<String>), Str
         .arg(&prepared.bodies)
         .output()
         .map_err(|e| format!("running {}: {e}", binary.display()))?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let (called, failures) = read_calls(&String::from_utf8_lossy(&output.stdout));
+    if output.status.code() == Some(2) || (called == 0 && !output.status.success()) {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(format!("{} failed: {}", binary.display(), stderr.trim()));
+    }
+    Ok((called, failures))
+}
+
+/// The calls a round-trip binary reports (`call<TAB>port<TAB>version<TAB>
+/// operation<TAB>ok|FAIL<TAB>message`): how many, and each failure.
+fn read_calls(stdout: &str) -> (usize, Vec<String>) {
     let mut called = 0;
     let mut failures = Vec::new();
     for line in stdout.lines() {
@@ -580,15 +590,73 @@ fn call(scratch: &Path, prepared: &Prepared) -> Result<(usize, Vec<String>), Str
             }
         }
     }
-    if output.status.code() == Some(2) || (called == 0 && !output.status.success()) {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(format!("{} failed: {}", binary.display(), stderr.trim()));
-    }
-    Ok((called, failures))
+    (called, failures)
 }
 
-/// `xmllint --schema` over every body; (files validated, failures naming
-/// the operation and xmllint's message).
+/// What xmllint said about each body file (`files`, as passed to it): the
+/// number that validate, and a failure for each of the others, with
+/// xmllint's first message about it (`<file>:<line>: element x: Schemas
+/// validity error : ...`). A file xmllint said nothing about fails too.
+/// `Err` when no file was judged (the schemas themselves were refused).
+fn read_xmllint(stderr: &str, files: &[String]) -> Result<(usize, Vec<String>), String> {
+    let mut messages: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut valid = BTreeSet::new();
+    let mut failed = BTreeSet::new();
+    let mut other = Vec::new();
+    for line in stderr.lines() {
+        // The longest matching name, so `a.xml` never claims `a.xml2`'s lines.
+        let file = files
+            .iter()
+            .filter(|f| line.starts_with(f.as_str()))
+            .max_by_key(|f| f.len());
+        let Some(file) = file else {
+            other.push(line);
+            continue;
+        };
+        let rest = &line[file.len()..];
+        if rest == " validates" {
+            valid.insert(file.as_str());
+        } else if rest == " fails to validate" {
+            failed.insert(file.as_str());
+        } else {
+            let message = rest.trim_start_matches(':').trim();
+            let message = match message.split_once(':') {
+                Some((line, text)) if line.bytes().all(|b| b.is_ascii_digit()) => {
+                    format!("line {line}:{text}")
+                }
+                _ => message.to_owned(),
+            };
+            messages.entry(file.as_str()).or_default().push(message);
+        }
+    }
+    if valid.is_empty() && failed.is_empty() && messages.is_empty() {
+        return Err(other.into_iter().take(5).collect::<Vec<_>>().join(" | "));
+    }
+    let failures = files
+        .iter()
+        .filter(|f| !valid.contains(f.as_str()))
+        .map(|file| {
+            let name = Path::new(file)
+                .file_name()
+                .map_or_else(|| file.clone(), |n| n.to_string_lossy().into_owned());
+            match messages.get(file.as_str()).map(Vec::as_slice) {
+                Some([first, rest @ ..]) if !rest.is_empty() => format!(
+                    "{name}: does not validate: {first} (and {} more)",
+                    rest.len()
+                ),
+                Some([first, ..]) => format!("{name}: does not validate: {first}"),
+                _ if failed.contains(file.as_str()) => {
+                    format!("{name}: does not validate (xmllint gave no reason)")
+                }
+                _ => format!("{name}: xmllint did not judge it"),
+            }
+        })
+        .collect();
+    Ok((valid.len(), failures))
+}
+
+/// `xmllint --schema` over every body; (files validated, files, failures
+/// naming the operation and xmllint's message).
 fn validate(prepared: &Prepared) -> Result<(usize, usize, Vec<String>), String> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(&prepared.bodies)
         .map_err(|e| format!("reading {}: {e}", prepared.bodies.display()))?
@@ -606,56 +674,14 @@ fn validate(prepared: &Prepared) -> Result<(usize, usize, Vec<String>), String> 
         .args(&files)
         .output()
         .map_err(|e| format!("running xmllint (install libxml2-utils): {e}"))?;
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    // Messages per body file: `file:line: element x: Schemas validity error : ...`.
-    let mut messages: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut valid = 0;
-    let mut schema_errors = Vec::new();
-    for line in stderr.lines() {
-        if line.ends_with(" validates") {
-            valid += 1;
-            continue;
-        }
-        let file = files
-            .iter()
-            .map(|f| f.display().to_string())
-            .find(|f| line.starts_with(f.as_str()));
-        match file {
-            Some(file) if !line.ends_with(" fails to validate") => {
-                let message = line[file.len()..].trim_start_matches(':').trim().to_owned();
-                messages.entry(file).or_default().push(message);
-            }
-            Some(_) => {}
-            None => schema_errors.push(line.to_owned()),
-        }
-    }
-    if valid == 0 && messages.is_empty() {
-        return Err(format!(
-            "xmllint could not use {}: {}",
-            prepared.xsd.join("all.xsd").display(),
-            schema_errors
-                .iter()
-                .take(5)
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(" | ")
-        ));
-    }
-    let failures = messages
-        .into_iter()
-        .map(|(file, lines)| {
-            let name = Path::new(&file)
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or(file);
-            let more = if lines.len() > 1 {
-                format!(" (and {} more)", lines.len() - 1)
-            } else {
-                String::new()
-            };
-            format!("{name}: does not validate: {}{more}", lines[0])
-        })
-        .collect();
+    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    let (valid, failures) = read_xmllint(&String::from_utf8_lossy(&output.stderr), &names)
+        .map_err(|errors| {
+            format!(
+                "xmllint could not use {}: {errors}",
+                prepared.xsd.join("all.xsd").display()
+            )
+        })?;
     Ok((valid, files.len(), failures))
 }
 
@@ -854,6 +880,41 @@ mod tests {
         let chosen = spread(&names, 4);
         assert_eq!(chosen, ["op000", "op025", "op050", "op075"]);
         assert_eq!(spread(&["b", "a", "a"], 25), ["a", "b"]);
+    }
+
+    #[test]
+    fn every_failed_call_is_reported() {
+        let stdout = "call\tP\tsoap11\ta\tok\t\nnoise\ncall\tP\tsoap12\tb\tFAIL\tHTTP status 500\n";
+        let (called, failures) = read_calls(stdout);
+        assert_eq!(called, 2);
+        assert_eq!(failures, ["b (P, soap12): call failed: HTTP status 500"]);
+    }
+
+    #[test]
+    fn every_body_xmllint_does_not_pass_is_a_failure() {
+        let files: Vec<String> = ["/b/a.xml", "/b/a.xml2", "/b/c.xml", "/b/d.xml"]
+            .map(str::to_owned)
+            .to_vec();
+        let stderr = "/b/a.xml validates\n\
+            /b/a.xml2:1: element x: Schemas validity error : Element 'x': not expected.\n\
+            /b/a.xml2:1: element y: Schemas validity error : Element 'y': not expected.\n\
+            /b/a.xml2 fails to validate\n\
+            /b/c.xml fails to validate\n";
+        let (valid, failures) = read_xmllint(stderr, &files).unwrap();
+        assert_eq!(valid, 1);
+        assert_eq!(
+            failures,
+            [
+                "a.xml2: does not validate: line 1: element x: Schemas validity error : Element 'x': not expected. (and 1 more)",
+                "c.xml: does not validate (xmllint gave no reason)",
+                "d.xml: xmllint did not judge it",
+            ]
+        );
+        let refused = read_xmllint(
+            "all.xsd:3: element import: Schemas parser error : bad\n",
+            &files,
+        );
+        assert!(refused.unwrap_err().contains("Schemas parser error"));
     }
 
     #[test]
