@@ -626,14 +626,28 @@ fn emit_decode(s: &StructPlan, cx: &Cx) -> TokenStream {
     let arms = s
         .fields
         .iter()
-        .filter(|f| matches!(f.kind, FieldKind::Element | FieldKind::Group))
-        .map(|f| {
+        .enumerate()
+        .filter(|(_, f)| matches!(f.kind, FieldKind::Element | FieldKind::Group))
+        .map(|(index, f)| {
             let value = decode_child(cx, &f.ty);
             let store = store(f);
+            // A sequence may hold the same element at two places (a derived
+            // type repeating one of its base's): once this field is set, the
+            // next occurrence belongs to the later field.
+            let shared_later = f.occurs != Occurs::Many
+                && f.kind == FieldKind::Element
+                && s.fields[index + 1..]
+                    .iter()
+                    .any(|later| later.kind == FieldKind::Element && later.element == f.element);
             let test = match (&f.kind, &f.ty.rust) {
                 (FieldKind::Group, RustType::Group(group)) => {
                     let group = ident(group);
                     quote! { <#group as #rt::XmlGroup>::starts(&child) }
+                }
+                _ if shared_later => {
+                    let wire = xml_name(cx, &f.element);
+                    let fid = slot(&f.name);
+                    quote! { child.is(#wire) && #fid.is_none() }
                 }
                 _ => {
                     let wire = xml_name(cx, &f.element);

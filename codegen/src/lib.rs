@@ -28,6 +28,7 @@ mod emit_server;
 mod names;
 mod overrides;
 pub mod plan;
+mod xsd_regex;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -86,6 +87,11 @@ pub struct Options {
     /// runs one and returns the response as JSON (the runtime module must
     /// have its `cli` part; implies `serde`).
     pub cli: bool,
+    /// Generate only these operations (by their WSDL name, in every port
+    /// type that has them) and the types they reach; `None` for all. For
+    /// huge WSDLs of which a program calls a few operations. A name that no
+    /// port type declares is an error.
+    pub operations: Option<BTreeSet<String>>,
 }
 
 impl Default for Options {
@@ -102,6 +108,7 @@ impl Default for Options {
             renames: BTreeMap::new(),
             serde: false,
             cli: false,
+            operations: None,
         }
     }
 }
@@ -517,6 +524,21 @@ impl Builder {
     /// [`serde`](Self::serde); the runtime's `cli` feature must be on.
     pub fn cli(mut self, on: bool) -> Self {
         self.options.cli = on;
+        self
+    }
+
+    /// Generate only the named operations (WSDL names) and the types they
+    /// reach, instead of every operation; may be called several times.
+    /// Generation fails on a name that no port type declares.
+    pub fn only_operations<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.options
+            .operations
+            .get_or_insert_with(BTreeSet::new)
+            .extend(names.into_iter().map(Into::into));
         self
     }
 

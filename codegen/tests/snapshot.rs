@@ -14,7 +14,7 @@ fn generate(name: &str) -> String {
     generate_with(name, true, false)
 }
 
-/// `samples` off for fixtures using runtime types without `Sample` impls;
+/// `samples`: also generate the sample values, service and driver;
 /// `serde` on to compile the derives against every construct.
 fn generate_with(name: &str, samples: bool, serde: bool) -> String {
     generate_options(
@@ -99,7 +99,7 @@ fn jobs_snapshot() {
 /// `ips-client/tests/fixture_breadth.rs`).
 #[test]
 fn breadth_snapshot() {
-    check_snapshot_with("breadth", false, true);
+    check_snapshot_with("breadth", true, true);
 }
 
 /// `xsi:type` polymorphism, with serde derives (`fixture_polymorphism.rs`).
@@ -111,7 +111,7 @@ fn polymorphism_snapshot() {
 /// rpc/literal and rpc/encoded operations (`fixture_rpc.rs`).
 #[test]
 fn rpc_snapshot() {
-    check_snapshot_with("rpc", false, false);
+    check_snapshot_with("rpc", true, false);
 }
 
 /// The command-line emitter: subcommands, arguments and dispatch, plus the

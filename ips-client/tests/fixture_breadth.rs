@@ -179,3 +179,38 @@ fn every_construct_round_trips_through_json() {
         assert_eq!(again.get("discount"), other.get("discount"));
     }
 }
+
+/// The generated sample of the whole fixture (every construct, facets
+/// honoured) survives encoding and decoding unchanged.
+#[test]
+fn generated_samples_round_trip() {
+    use ips_client::soap::sample::{sample, Gen};
+    for seed in ["a", "b", "c", "d"] {
+        let order: Order = sample(&mut Gen::new(seed));
+        let encoded = encode_document(&order, ORDER).unwrap();
+        assert_eq!(decode(&encoded).unwrap(), order, "{encoded}");
+    }
+}
+
+/// Values of restricted simple types keep to their facets: the code
+/// matches its pattern, the level its range, the union key is a member's.
+#[test]
+fn generated_samples_keep_to_the_facets() {
+    use ips_client::soap::sample::{sample, Gen};
+    for seed in ["a", "b", "c", "d", "e", "f"] {
+        let order: Order = sample(&mut Gen::new(seed));
+        let code = order.code.expect("a code");
+        let bytes = code.as_bytes();
+        assert!(
+            bytes.len() == 5
+                && bytes[..2].iter().all(u8::is_ascii_uppercase)
+                && bytes[2..].iter().all(u8::is_ascii_digit),
+            "{code:?}"
+        );
+        let level = order.level.expect("a level");
+        assert!((1..=5).contains(&level), "{level}");
+        // A union of int and NCName, held in a String: a value of a member.
+        let key = order.key.expect("a key");
+        assert!(key.parse::<i32>().is_ok(), "{key:?}");
+    }
+}

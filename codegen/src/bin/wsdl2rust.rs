@@ -87,6 +87,10 @@ enum Command {
         /// (repeatable; `password` and `accessToken` always are).
         #[arg(long = "sensitive-field", value_name = "NAME")]
         sensitive_fields: Vec<String>,
+        /// Generate only this operation (its WSDL name) and the types it
+        /// reaches (repeatable; default: every operation).
+        #[arg(long = "only-operation", value_name = "NAME")]
+        only_operations: Vec<String>,
     },
     /// Print a readable summary of a WSDL: services and ports, operations with
     /// their messages' elements and fields, and the loader's notes.
@@ -141,6 +145,7 @@ fn main() -> ExitCode {
             serde,
             cli,
             sensitive_fields,
+            only_operations,
         } => {
             let mut options = codegen::Options {
                 module_name: module,
@@ -156,6 +161,9 @@ fn main() -> ExitCode {
             options.sensitive_fields.extend(sensitive_fields);
             options.type_overrides.extend(map_types);
             options.renames.extend(renames);
+            if !only_operations.is_empty() {
+                options.operations = Some(only_operations.into_iter().collect());
+            }
             generate(&wsdl, &out_dir, &options)
         }
         Command::Inspect { wsdl } => wsdl::load(&wsdl).map_err(Failure::from).and_then(|defs| {
@@ -228,6 +236,9 @@ fn generate(wsdl: &Path, out_dir: &Path, options: &codegen::Options) -> Result<(
     }
     for (xsd, name) in &options.renames {
         builder = builder.rename(xsd, name);
+    }
+    if let Some(operations) = &options.operations {
+        builder = builder.only_operations(operations);
     }
     let written = builder.generate().map_err(|e| generate_error(wsdl, e))?;
     let mut out = String::new();

@@ -195,6 +195,8 @@ pub mod breadth {
             )
         }
     }
+    /// Generated from simple type `{urn:example:breadth}Code` (facets are not checked).
+    pub type Code = String;
     /// Generated from group `{urn:example:breadth}Contact`: one variant per alternative.
     #[derive(Debug, Clone, PartialEq)]
     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -435,6 +437,8 @@ pub mod breadth {
     }
     /// Generated from simple type `{urn:example:breadth}IntOrName` (facets are not checked).
     pub type IntOrName = String;
+    /// Generated from simple type `{urn:example:breadth}Level` (facets are not checked).
+    pub type Level = i32;
     /// Generated from complex type `{urn:example:breadth}Money`.
     #[derive(Debug, Clone, PartialEq, Default)]
     #[cfg_attr(
@@ -614,6 +618,16 @@ pub mod breadth {
             serde(default, skip_serializing_if = "Option::is_none")
         )]
         pub priority: Option<i32>,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
+        pub code: Option<Code>,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
+        pub level: Option<Level>,
         pub contact: Contact,
         #[cfg_attr(
             feature = "serde",
@@ -796,6 +810,20 @@ pub mod breadth {
                     value,
                 )?;
             }
+            if let Some(value) = &self.code {
+                rt::xml::encode_value(
+                    writer,
+                    rt::XmlName::new(Some(NS_BREADTH), "code"),
+                    value,
+                )?;
+            }
+            if let Some(value) = &self.level {
+                rt::xml::encode_value(
+                    writer,
+                    rt::XmlName::new(Some(NS_BREADTH), "level"),
+                    value,
+                )?;
+            }
             rt::XmlGroup::encode_group(&self.contact, writer)?;
             for value in &self.choice {
                 rt::XmlGroup::encode_group(value, writer)?;
@@ -853,6 +881,8 @@ pub mod breadth {
             let mut slot_comment: Option<rt::Nillable<String>> = None;
             let mut slot_discount: Option<rt::Nillable<i32>> = None;
             let mut slot_priority: Option<i32> = None;
+            let mut slot_code: Option<Code> = None;
+            let mut slot_level: Option<Level> = None;
             let mut slot_contact: Option<Contact> = None;
             let mut slot_choice: Vec<OrderChoice> = Vec::new();
             let mut slot_sequence: Vec<OrderSequence> = Vec::new();
@@ -1001,6 +1031,26 @@ pub mod breadth {
                     )?;
                     continue;
                 }
+                if child.is(rt::XmlName::new(Some(NS_BREADTH), "code")) {
+                    let value = reader.read_value()?;
+                    rt::xml::set_once(
+                        reader,
+                        &mut slot_code,
+                        value,
+                        rt::XmlName::new(Some(NS_BREADTH), "code"),
+                    )?;
+                    continue;
+                }
+                if child.is(rt::XmlName::new(Some(NS_BREADTH), "level")) {
+                    let value = reader.read_value()?;
+                    rt::xml::set_once(
+                        reader,
+                        &mut slot_level,
+                        value,
+                        rt::XmlName::new(Some(NS_BREADTH), "level"),
+                    )?;
+                    continue;
+                }
                 if <Contact as rt::XmlGroup>::starts(&child) {
                     let value = {
                         reader.push_back(child);
@@ -1114,6 +1164,8 @@ pub mod breadth {
                 )?,
                 discount: slot_discount,
                 priority: slot_priority,
+                code: slot_code,
+                level: slot_level,
                 contact: rt::xml::require(
                     reader,
                     "Order",
@@ -1711,6 +1763,233 @@ pub mod breadth {
             &format!("no operation takes a {body} element"),
             None,
         )
+    }
+    /// Sample values and a sample service, for round-trip tests.
+    pub mod samples {
+        use super::*;
+        impl rt::sample::Sample for Base {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                let _ = &gen;
+                Self {
+                    version: Some(rt::sample::sample(gen)),
+                    id: rt::sample::sample(gen),
+                }
+            }
+        }
+        impl rt::sample::Sample for BaseOrDerived {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                match gen.pick_index(2usize) {
+                    0usize => Self::Derived(Box::new(rt::sample::sample(gen))),
+                    _ => Self::Restricted(Box::new(rt::sample::sample(gen))),
+                }
+            }
+        }
+        impl rt::sample::Sample for Contact {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                Contact::Email(rt::sample::sample(gen))
+            }
+        }
+        impl rt::sample::Sample for Derived {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                let _ = &gen;
+                Self {
+                    version: Some(rt::sample::sample(gen)),
+                    by: rt::sample::sample(gen),
+                    mode: Some(rt::sample::sample(gen)),
+                    id: rt::sample::sample(gen),
+                    label: Some(rt::sample::sample(gen)),
+                }
+            }
+        }
+        impl rt::sample::Sample for Money {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                let _ = &gen;
+                Self {
+                    currency: rt::sample::sample(gen),
+                    value: rt::sample::sample(gen),
+                }
+            }
+        }
+        impl rt::sample::Sample for Note {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                let _ = &gen;
+                Self {
+                    content: vec![rt::sample::sample(gen)],
+                }
+            }
+        }
+        impl rt::sample::Sample for Order {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                let _ = &gen;
+                Self {
+                    item: rt::sample::sample(gen),
+                    plain: gen.nest(|gen| rt::sample::sample(gen)),
+                    price: rt::sample::sample(gen),
+                    amount: rt::sample::sample(gen),
+                    count: rt::sample::sample_with(
+                        gen,
+                        &rt::sample::Facets {
+                            builtin: "nonNegativeInteger",
+                            ..rt::sample::Facets::NONE
+                        },
+                    ),
+                    day: rt::sample::sample(gen),
+                    wait: Some(rt::sample::sample(gen)),
+                    digest: Some(rt::sample::sample(gen)),
+                    sizes: Some(
+                        rt::sample::sample_with(
+                            gen,
+                            &rt::sample::Facets {
+                                item: Some(
+                                    &rt::sample::Facets {
+                                        builtin: "int",
+                                        ..rt::sample::Facets::NONE
+                                    },
+                                ),
+                                ..rt::sample::Facets::NONE
+                            },
+                        ),
+                    ),
+                    key: Some(
+                        rt::sample::sample_with(
+                            gen,
+                            &rt::sample::Facets {
+                                builtin: "int",
+                                ..rt::sample::Facets::NONE
+                            },
+                        ),
+                    ),
+                    comment: rt::Nillable::Value(rt::sample::sample(gen)),
+                    discount: Some(rt::Nillable::Value(rt::sample::sample(gen))),
+                    priority: Some(rt::sample::sample(gen)),
+                    code: Some(
+                        rt::sample::sample_with(
+                            gen,
+                            &rt::sample::Facets {
+                                builtin: "string",
+                                pattern: Some("[A-Z]{2}[\\p{Nd}]{3}"),
+                                ..rt::sample::Facets::NONE
+                            },
+                        ),
+                    ),
+                    level: Some(
+                        rt::sample::sample_with(
+                            gen,
+                            &rt::sample::Facets {
+                                builtin: "int",
+                                min_inclusive: Some("1"),
+                                max_inclusive: Some("5"),
+                                ..rt::sample::Facets::NONE
+                            },
+                        ),
+                    ),
+                    contact: rt::sample::sample(gen),
+                    choice: gen.repeat(|gen| rt::sample::sample(gen)),
+                    sequence: gen.repeat(|gen| rt::sample::sample(gen)),
+                    shape: Some(rt::sample::sample(gen)),
+                    note: gen.nest(|gen| rt::sample::sample(gen)),
+                    extra: Some(rt::sample::sample(gen)),
+                    any: vec![
+                        rt::sample::any_element(gen,
+                        Some("urn:example:sample-extension"))
+                    ],
+                    other_attributes: Vec::new(),
+                }
+            }
+        }
+        impl rt::sample::Sample for OrderChoice {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                OrderChoice::Tag(rt::sample::sample(gen))
+            }
+        }
+        impl rt::sample::Sample for OrderResponse {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                let _ = &gen;
+                Self {
+                    accepted: rt::sample::sample(gen),
+                }
+            }
+        }
+        impl rt::sample::Sample for OrderSequence {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                let _ = &gen;
+                Self {
+                    line_no: rt::sample::sample(gen),
+                    line_text: rt::sample::sample(gen),
+                }
+            }
+        }
+        impl rt::sample::Sample for Restricted {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                let _ = &gen;
+                Self {
+                    version: Some(rt::sample::sample(gen)),
+                    id: rt::sample::sample(gen),
+                }
+            }
+        }
+        impl rt::sample::Sample for ShapeChoice {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                ShapeChoice::Circle(rt::sample::sample(gen))
+            }
+        }
+        /// Answers every operation with its sample response, after checking
+        /// that the request equals its sample request.
+        #[derive(Debug, Clone, Copy, Default)]
+        pub struct SampleOrdersService;
+        impl OrdersService for SampleOrdersService {
+            async fn order(
+                &self,
+                _headers: &Headers,
+                request: Order,
+            ) -> Result<OrderResponse, rt::ServiceError<Fault>> {
+                let expected: Order = rt::sample::sample(
+                    &mut rt::sample::Gen::new("order/request"),
+                );
+                if request != expected {
+                    return Err(rt::ServiceError::Soap {
+                        code: rt::FaultCode::Client,
+                        reason: format!(
+                            "{}: the request that arrived differs from the one sent:\n{:?}\nsent:\n{:?}",
+                            "order", request, expected
+                        ),
+                    });
+                }
+                Ok(rt::sample::sample(&mut rt::sample::Gen::new("order/response")))
+            }
+        }
+        /// Calls every operation the dispatcher can route with its sample
+        /// request and checks the response against its sample response.
+        pub async fn call_every_operation_orders(
+            client: &OrdersClient,
+        ) -> Vec<(&'static str, Result<(), String>)> {
+            let mut outcomes = Vec::new();
+            {
+                let request: Order = rt::sample::sample(
+                    &mut rt::sample::Gen::new("order/request"),
+                );
+                let outcome = match client.order(&request).await {
+                    Ok(response) => {
+                        let expected: OrderResponse = rt::sample::sample(
+                            &mut rt::sample::Gen::new("order/response"),
+                        );
+                        if response == expected {
+                            Ok(())
+                        } else {
+                            Err(
+                                format!(
+                                    "the response that arrived differs from the one sent:\n{:?}\nsent:\n{:?}",
+                                    response, expected
+                                ),
+                            )
+                        }
+                    }
+                    Err(error) => Err(error.to_string()),
+                };
+                outcomes.push(("order", outcome));
+            }
+            outcomes
+        }
     }
     /// Static descriptions of each operation as bound in the WSDL.
     pub mod operations {

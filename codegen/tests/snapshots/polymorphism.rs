@@ -1453,7 +1453,8 @@ pub mod polymorphism {
                 let _ = &gen;
                 Self {
                     main: rt::sample::sample(gen),
-                    backdrop: gen.nest(|gen| rt::sample::sample(gen)),
+                    backdrop: gen
+                        .nest(|gen| rt::Nillable::Value(rt::sample::sample(gen))),
                     shape: gen.many_with(|gen| rt::sample::sample(gen)),
                     note: rt::sample::sample(gen),
                     circle: gen.nest(|gen| rt::sample::sample(gen)),

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod client;
 pub mod envelope;
 pub mod error;
+#[cfg(feature = "samples")]
 pub mod sample;
 #[cfg(feature = "serde")]
 pub mod serde_support;
