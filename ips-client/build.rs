@@ -48,6 +48,8 @@ fn main() -> ExitCode {
         .module_tree(true)
         .samples(std::env::var_os("CARGO_FEATURE_SAMPLES").is_some())
         .blocking(std::env::var_os("CARGO_FEATURE_BLOCKING").is_some())
+        .serde(std::env::var_os("CARGO_FEATURE_SERDE").is_some())
+        .cli(std::env::var_os("CARGO_FEATURE_CLI").is_some())
         .generate();
     match result {
         Ok(_) => ExitCode::SUCCESS,

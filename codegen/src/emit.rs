@@ -7,10 +7,10 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 use wsdl::{QName, SoapVersion};
 
+use crate::emit_serde;
 use crate::plan::{
-    AliasPlan, ArrayPlan, ChoicePlan, ClientPlan, EnumPlan, FaultVariant, FieldKind, FieldPlan,
-    Occurs, OperationPlan, Plan, PolymorphicPlan, RustType, StructPlan, TypeItem, TypeUse,
-    WildcardPlan,
+    AliasPlan, ArrayPlan, ChoicePlan, ClientPlan, EnumPlan, FieldKind, FieldPlan, Occurs,
+    OperationPlan, Plan, PolymorphicPlan, RustType, StructPlan, TypeItem, TypeUse, WildcardPlan,
 };
 
 /// What every emitting function needs: the runtime path and the constant
@@ -18,6 +18,8 @@ use crate::plan::{
 pub struct Cx {
     pub rt: TokenStream,
     pub namespaces: BTreeMap<String, Ident>,
+    /// Set when serde derives are generated (`Options::serde`).
+    pub serde: Option<crate::emit_serde::SerdeCx>,
 }
 
 impl Cx {
@@ -32,6 +34,7 @@ impl Cx {
         Cx {
             rt: quote! { rt },
             namespaces,
+            serde: None,
         }
     }
 }
@@ -317,8 +320,15 @@ fn emit_struct(s: &StructPlan, cx: &Cx) -> TokenStream {
         TokenStream::new()
     };
 
-    let attr_fields = s.attributes.iter().map(|a| {
+    let keys = emit_serde::struct_keys(s);
+    let attr_fields = s.attributes.iter().zip(&keys.attributes).map(|(a, key)| {
         let fname = ident(&a.name);
+        let occurs = if a.required {
+            Occurs::Required
+        } else {
+            Occurs::Optional
+        };
+        let serde = emit_serde::member_attrs(cx, &a.name, key, &a.ty, occurs);
         let doc = doc_attrs(a.doc.as_deref());
         let wire = doc_line(&format!("Attribute `{}`.", a.attribute));
         let base = base_type(&a.ty);
@@ -327,18 +337,23 @@ fn emit_struct(s: &StructPlan, cx: &Cx) -> TokenStream {
         } else {
             quote! { Option<#base> }
         };
-        quote! { #doc #wire pub #fname: #ty, }
+        quote! { #doc #wire #serde pub #fname: #ty, }
     });
-    let elem_fields = s.fields.iter().map(|f| {
+    let elem_fields = s.fields.iter().zip(&keys.fields).map(|(f, key)| {
         let fname = ident(&f.name);
         let doc = doc_attrs(f.doc.as_deref());
         let ty = field_type(f);
-        quote! { #doc pub #fname: #ty, }
+        let serde = emit_serde::member_attrs(cx, &f.name, key, &f.ty, f.occurs);
+        quote! { #doc #serde pub #fname: #ty, }
     });
     let any_attr_field = s.any_attribute.as_ref().map(|n| {
+        let key = keys.any_attribute.as_deref().unwrap_or(n);
+        let serde =
+            emit_serde::member_attrs(cx, n, key, &TypeUse::new(RustType::Raw), Occurs::Many);
         let n = ident(n);
         quote! {
             /// Attributes the schema leaves open (`xs:anyAttribute`), kept as received.
+            #serde
             pub #n: Vec<#rt::xml::XmlAttribute>,
         }
     });
@@ -349,6 +364,7 @@ fn emit_struct(s: &StructPlan, cx: &Cx) -> TokenStream {
         quote! { Debug, }
     };
     let debug_impl = s.has_sensitive().then(|| emit_redacted_debug(s));
+    let serde = emit_serde::struct_attrs(cx);
     let constructor = emit_constructor(s);
     let (encode, decode) = if s.group {
         (emit_group_struct(s, cx), TokenStream::new())
@@ -361,6 +377,7 @@ fn emit_struct(s: &StructPlan, cx: &Cx) -> TokenStream {
         #separator
         #origin
         #[derive(#derive_debug Clone, PartialEq, Default)]
+        #serde
         pub struct #name {
             #(#attr_fields)*
             #(#elem_fields)*
@@ -620,9 +637,18 @@ fn emit_decode(s: &StructPlan, cx: &Cx) -> TokenStream {
     let arms = s
         .fields
         .iter()
-        .filter(|f| matches!(f.kind, FieldKind::Element | FieldKind::Group))
-        .map(|f| {
+        .enumerate()
+        .filter(|(_, f)| matches!(f.kind, FieldKind::Element | FieldKind::Group))
+        .map(|(index, f)| {
             let fid = slot(&f.name);
+            // A sequence may hold the same element at two places (a derived
+            // type repeating one of its base's): once this field is set, the
+            // next occurrence belongs to the later field.
+            let shared_later = f.occurs != Occurs::Many
+                && f.kind == FieldKind::Element
+                && s.fields[index + 1..]
+                    .iter()
+                    .any(|later| later.kind == FieldKind::Element && later.element == f.element);
             match (&f.kind, &f.ty.rust) {
                 (FieldKind::Group, RustType::Group(group)) => {
                     let group = ident(group);
@@ -636,6 +662,11 @@ fn emit_decode(s: &StructPlan, cx: &Cx) -> TokenStream {
                 _ => {
                     let local = &f.element.local;
                     let guard = namespace_guard(cx, &child, &f.element);
+                    let guard = if shared_later {
+                        quote! { #guard && #fid.is_none() }
+                    } else {
+                        guard
+                    };
                     let read = child_decoder(cx, &f.ty);
                     quote! {
                         #local if #guard => #rt::xml::read_child(reader, &child, &mut #fid, #read)?,
@@ -816,7 +847,8 @@ fn emit_choice(c: &ChoicePlan, cx: &Cx) -> TokenStream {
         "Generated from {}: one variant per alternative.",
         c.origin
     ));
-    let variants = c.variants.iter().map(|v| {
+    let serde_keys = emit_serde::variant_attrs(cx, c);
+    let variants = c.variants.iter().zip(&serde_keys).map(|(v, serde)| {
         let vid = ident(&v.name);
         let ty = base_type(&v.ty);
         let wire = match &v.kind {
@@ -825,9 +857,9 @@ fn emit_choice(c: &ChoicePlan, cx: &Cx) -> TokenStream {
             _ => TokenStream::new(),
         };
         if v.many {
-            quote! { #wire #vid(Vec<#ty>), }
+            quote! { #wire #serde #vid(Vec<#ty>), }
         } else {
-            quote! { #wire #vid(#ty), }
+            quote! { #wire #serde #vid(#ty), }
         }
     });
     let first = ident(&c.variants[0].name);
@@ -882,10 +914,12 @@ fn emit_choice(c: &ChoicePlan, cx: &Cx) -> TokenStream {
             quote! { Self::#vid(value) => { #write } }
         }
     });
+    let serde = emit_serde::derive(cx);
     quote! {
         #doc
         #origin
         #[derive(Debug, Clone, PartialEq)]
+        #serde
         pub enum #name {
             #(#variants)*
         }
@@ -935,7 +969,8 @@ fn emit_polymorphic(p: &PolymorphicPlan, cx: &Cx) -> TokenStream {
             p.base
         )
     });
-    let variants = p.variants.iter().map(|v| {
+    let serde_keys = emit_serde::polymorphic_variant_attrs(cx, p);
+    let variants = p.variants.iter().zip(&serde_keys).map(|(v, serde)| {
         let vid = ident(&v.name);
         let ty = ident(&v.rust);
         let doc = if v.is_base {
@@ -943,8 +978,9 @@ fn emit_polymorphic(p: &PolymorphicPlan, cx: &Cx) -> TokenStream {
         } else {
             doc_line(&format!("`xsi:type` `{}`.", v.xsd_type))
         };
-        quote! { #doc #vid(Box<#ty>), }
+        quote! { #doc #serde #vid(Box<#ty>), }
     });
+    let serde_derive = emit_serde::derive(cx);
     let first = ident(&p.variants[0].name);
     let froms = p.variants.iter().map(|v| {
         let vid = ident(&v.name);
@@ -988,6 +1024,7 @@ fn emit_polymorphic(p: &PolymorphicPlan, cx: &Cx) -> TokenStream {
     quote! {
         #origin
         #[derive(Debug, Clone, PartialEq)]
+        #serde_derive
         pub enum #name {
             #(#variants)*
         }
@@ -1035,6 +1072,7 @@ fn emit_enum(e: &EnumPlan, cx: &Cx) -> TokenStream {
         let v = ident(v);
         quote! { #wire => Self::#v, }
     });
+    let serde = emit_serde::enum_impls(cx, e);
     quote! {
         #doc
         #origin
@@ -1044,6 +1082,7 @@ fn emit_enum(e: &EnumPlan, cx: &Cx) -> TokenStream {
             /// A value this schema version does not list, kept as received.
             Other(String),
         }
+        #serde
         impl #rt::XmlValue for #name {
             fn to_xml_text(&self) -> std::borrow::Cow<'_, str> {
                 std::borrow::Cow::Borrowed(match self {
@@ -1087,12 +1126,14 @@ fn emit_faults(plan: &Plan, cx: &Cx) -> TokenStream {
     let rt = &cx.rt;
     let name = ident(&plan.fault_enum);
     let error = ident(&plan.error_alias);
-    let variants = plan.faults.iter().map(|f: &FaultVariant| {
+    let serde_derive = emit_serde::derive(cx);
+    let serde_keys = emit_serde::fault_variant_attrs(cx, plan);
+    let variants = plan.faults.iter().zip(&serde_keys).map(|(f, serde)| {
         let v = ident(&f.name);
         let ty = base_type(&f.ty);
         let doc = doc_attrs(f.doc.as_deref());
         let wire = doc_line(&format!("Detail element `{}`.", f.element));
-        quote! { #doc #wire #v(#ty), }
+        quote! { #doc #wire #serde #v(#ty), }
     });
     let accepts = plan.faults.iter().map(|f| {
         let wire = xml_name(cx, &f.element);
@@ -1137,6 +1178,7 @@ fn emit_faults(plan: &Plan, cx: &Cx) -> TokenStream {
     quote! {
         /// The faults this service declares, decoded from a SOAP fault's detail.
         #[derive(Debug, Clone, PartialEq)]
+        #serde_derive
         pub enum #name {
             #(#variants)*
         }

@@ -21,11 +21,14 @@
 pub mod diff;
 mod emit;
 mod emit_blocking;
+mod emit_cli;
 mod emit_samples;
+mod emit_serde;
 mod emit_server;
 mod names;
 mod overrides;
 pub mod plan;
+mod xsd_regex;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -72,6 +75,23 @@ pub struct Options {
     /// Rust identifier not otherwise taken. A key that names nothing is an
     /// error.
     pub renames: BTreeMap<String, String>,
+    /// Also derive `serde::Serialize` and `serde::Deserialize` for every
+    /// generated type, under `#[cfg_attr(feature = "serde", ...)]`: the
+    /// including crate needs a `serde` feature that enables `serde` (with
+    /// `derive`) and the runtime's own `serde` feature. JSON keys are the
+    /// XML local names. Types given in [`type_overrides`](Self::type_overrides)
+    /// must implement both traits too.
+    pub serde: bool,
+    /// Also generate a `cli` module: per port type, one clap subcommand per
+    /// operation (arguments from the request's fields) and a function that
+    /// runs one and returns the response as JSON (the runtime module must
+    /// have its `cli` part; implies `serde`).
+    pub cli: bool,
+    /// Generate only these operations (by their WSDL name, in every port
+    /// type that has them) and the types they reach; `None` for all. For
+    /// huge WSDLs of which a program calls a few operations. A name that no
+    /// port type declares is an error.
+    pub operations: Option<BTreeSet<String>>,
 }
 
 impl Default for Options {
@@ -86,6 +106,9 @@ impl Default for Options {
             module_tree: false,
             type_overrides: BTreeMap::new(),
             renames: BTreeMap::new(),
+            serde: false,
+            cli: false,
+            operations: None,
         }
     }
 }
@@ -220,7 +243,8 @@ fn generate_with(
         })?;
     let rt = runtime_tokens(options)?;
     let plan = plan::plan(defs, options)?;
-    let cx = emit::Cx::new(&plan);
+    let mut cx = emit::Cx::new(&plan);
+    cx.serde = (options.serde || options.cli).then(|| emit_serde::SerdeCx::new(&plan));
     if (options.server || options.samples) && !plan.faults.iter().all(|f| !f.ty.rust.is_simple()) {
         return Err(Error::unsupported(
             "server generation with a fault whose detail is a simple type",
@@ -236,6 +260,7 @@ fn generate_with(
     let blocking = options
         .blocking
         .then(|| emit_blocking::emit_blocking(&plan, &cx));
+    let cli = options.cli.then(|| emit_cli::emit_cli(&plan, &cx, options));
     let doc = plan
         .documentation
         .as_deref()
@@ -346,6 +371,7 @@ fn generate_with(
             #samples
             #operations
             #blocking
+            #cli
         }
     };
     let source = render(tokens)?;
@@ -477,6 +503,42 @@ impl Builder {
     /// [`Options::module_tree`]); worth it from a few hundred types on.
     pub fn module_tree(mut self, on: bool) -> Self {
         self.options.module_tree = on;
+        self
+    }
+
+    /// Also derive `serde::Serialize` and `serde::Deserialize` for the
+    /// generated types, when the including crate's `serde` feature is on
+    /// (`#[cfg_attr(feature = "serde", derive(...))]`). JSON keys are the XML
+    /// local names (`companyHandle`), enumerations their wire values; the
+    /// runtime's `serde` feature must be on too.
+    pub fn serde(mut self, on: bool) -> Self {
+        self.options.serde = on;
+        self
+    }
+
+    /// Also generate a command-line front end in a `cli` module: per port
+    /// type, one clap subcommand per operation (named in kebab-case, the
+    /// operation's documentation as its help, one `--argument` per request
+    /// field) and a `run` function that builds the request, calls the
+    /// operation and returns the response as JSON. Implies
+    /// [`serde`](Self::serde); the runtime's `cli` feature must be on.
+    pub fn cli(mut self, on: bool) -> Self {
+        self.options.cli = on;
+        self
+    }
+
+    /// Generate only the named operations (WSDL names) and the types they
+    /// reach, instead of every operation; may be called several times.
+    /// Generation fails on a name that no port type declares.
+    pub fn only_operations<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.options
+            .operations
+            .get_or_insert_with(BTreeSet::new)
+            .extend(names.into_iter().map(Into::into));
         self
     }
 

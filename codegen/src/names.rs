@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Rust keywords (all editions) and names that would shadow what generated
 /// code relies on.
@@ -57,6 +57,24 @@ pub fn type_name(xml: &str) -> String {
 /// `companyHandle` -> `company_handle`; `type` -> `type_`.
 pub fn field_name(xml: &str) -> String {
     sanitize(xml.to_snake_case(), "value")
+}
+
+/// `executeJob` -> `execute-job`: the name of a generated command-line
+/// subcommand or `--argument`. Lower-case words joined by single hyphens.
+pub fn command_name(xml: &str) -> String {
+    let mut name = String::new();
+    for c in xml.to_kebab_case().chars() {
+        let c = if c.is_alphanumeric() { c } else { '-' };
+        if c != '-' || !(name.is_empty() || name.ends_with('-')) {
+            name.push(c);
+        }
+    }
+    let name = name.trim_end_matches('-');
+    if name.is_empty() {
+        "value".to_owned()
+    } else {
+        name.to_owned()
+    }
 }
 
 /// An upper-camel suffix that tells namespaces apart, from the last
@@ -132,6 +150,11 @@ mod tests {
         assert_eq!(field_name("3d"), "n3d");
         assert_eq!(type_name("2dArray"), "N2dArray");
         assert_eq!(field_name("x-y.z"), "x_y_z");
+        assert_eq!(command_name("executeJob"), "execute-job");
+        assert_eq!(command_name("getAssetsByName"), "get-assets-by-name");
+        assert_eq!(command_name("URL"), "url");
+        assert_eq!(command_name("x.y__z"), "x-y-z");
+        assert_eq!(command_name("--"), "value");
     }
 
     #[test]

@@ -32,6 +32,15 @@ pub struct Plan {
     /// What the generated code does not fully support, said out loud: the
     /// loader's notes, then the generator's own.
     pub diagnostics: Vec<String>,
+    /// (type, field or variant) of each `xs:any` whose `processContents` is
+    /// `lax` or `skip`: sample values put an undeclared element only there
+    /// (a strict wildcard needs an element some schema declares).
+    pub lax_wildcards: BTreeSet<(String, String)>,
+    /// `minOccurs` of each repeated element or group, or `xs:any`, that
+    /// requires entries, by (type, field or variant), and of each array
+    /// type's item, by (array type, ""): sample values have at least that
+    /// many, even past the depth limit.
+    pub required_lists: BTreeMap<(String, String), u32>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -185,6 +194,10 @@ pub struct TypeUse {
     pub boxed: bool,
     /// `nillable="true"`: held in `rt::Nillable` (`xsi:nil="true"` on the wire).
     pub nillable: bool,
+    /// For a simple type, what its values must satisfy beyond what the Rust
+    /// type says; set only when sample values are generated, and only when
+    /// it constrains something (`None` otherwise).
+    pub facets: Option<Box<Facets>>,
 }
 
 impl TypeUse {
@@ -193,7 +206,90 @@ impl TypeUse {
             rust,
             boxed: false,
             nillable: false,
+            facets: None,
         }
+    }
+}
+
+/// The lexical constraints of a simple type: the XSD built-in it derives
+/// from and the facets of its restrictions (a restriction's facet replaces
+/// its base's). Sample values are made to satisfy them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Facets {
+    /// Local name of the XSD built-in at the root of the derivation.
+    pub builtin: String,
+    pub length: Option<u64>,
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    /// The most derived restriction's patterns (any of which a value
+    /// matches), translated to `regex-syntax` syntax; `None` when there is
+    /// none or it has no translation (then a diagnostic says so).
+    pub pattern: Option<String>,
+    pub min_inclusive: Option<String>,
+    pub max_inclusive: Option<String>,
+    pub min_exclusive: Option<String>,
+    pub max_exclusive: Option<String>,
+    pub total_digits: Option<u32>,
+    pub fraction_digits: Option<u32>,
+    /// Allowed values (of an enumerated member of a union, say).
+    pub enumeration: Vec<String>,
+    /// An `xs:list`'s item constraints (the length facets count items).
+    pub item: Option<Box<Facets>>,
+}
+
+impl Facets {
+    fn of_builtin(local: &str) -> Self {
+        Facets {
+            builtin: local.to_owned(),
+            ..Facets::default()
+        }
+    }
+
+    /// True when the samples of `value_type` (the Rust type holding the
+    /// values, as a path) already satisfy these: nothing constrains the
+    /// built-in, and the Rust type is the built-in's own (a union of `int`
+    /// and `NCName` is held in a `String`, whose samples are neither).
+    fn is_trivial(&self, value_type: Option<&str>) -> bool {
+        if value_type.is_none() || value_type != builtin(&self.builtin) {
+            return false;
+        }
+        let unconstrained = Facets {
+            builtin: self.builtin.clone(),
+            ..Facets::default()
+        };
+        // Built-ins whose Rust type holds exactly their value space.
+        let plain_builtin = matches!(
+            self.builtin.as_str(),
+            "" | "string"
+                | "normalizedString"
+                | "token"
+                | "anySimpleType"
+                | "boolean"
+                | "byte"
+                | "short"
+                | "int"
+                | "long"
+                | "unsignedByte"
+                | "unsignedShort"
+                | "unsignedInt"
+                | "unsignedLong"
+                | "float"
+                | "double"
+                | "decimal"
+                | "integer"
+                | "dateTime"
+                | "date"
+                | "time"
+                | "duration"
+                | "gYear"
+                | "gYearMonth"
+                | "gMonth"
+                | "gMonthDay"
+                | "gDay"
+                | "base64Binary"
+                | "hexBinary"
+        );
+        *self == unconstrained && plain_builtin
     }
 }
 
@@ -396,6 +492,8 @@ struct Planner<'d> {
     /// The caller's type overrides and renames, checked.
     custom: Customizations,
     diagnostics: BTreeSet<String>,
+    lax_wildcards: BTreeSet<(String, String)>,
+    required_lists: BTreeMap<(String, String), u32>,
 }
 
 /// A complex type's content with its derivation applied.
@@ -456,6 +554,8 @@ pub fn plan(defs: &Definitions, options: &Options) -> Result<Plan, Error> {
         polymorphic: BTreeMap::new(),
         custom: Customizations::check(defs, options)?,
         diagnostics: BTreeSet::new(),
+        lax_wildcards: BTreeSet::new(),
+        required_lists: BTreeMap::new(),
     };
     for decl in defs.schema.elements.values() {
         if let Some(head) = &decl.substitution_group {
@@ -466,6 +566,7 @@ pub fn plan(defs: &Definitions, options: &Options) -> Result<Plan, Error> {
                 .push(decl.name.clone());
         }
     }
+    check_operation_filter(defs, options)?;
     // The generator's own items keep their plain names.
     let fault_enum = planner.scope.claim("Fault", None);
     let error_alias = planner.scope.claim("Error", None);
@@ -485,6 +586,9 @@ pub fn plan(defs: &Definitions, options: &Options) -> Result<Plan, Error> {
             .into_values()
             .map(TypeItem::Polymorphic),
     );
+    if options.operations.is_some() {
+        keep_reachable(&mut types, &headers, &faults, &clients);
+    }
     box_recursive_fields(&mut types);
     types.sort_by(|a, b| a.name().cmp(b.name()));
     let namespaces = name_namespaces(&types, &headers, &faults, &clients, &mut planner.scope);
@@ -503,6 +607,8 @@ pub fn plan(defs: &Definitions, options: &Options) -> Result<Plan, Error> {
         headers_struct,
         namespaces,
         diagnostics,
+        lax_wildcards: planner.lax_wildcards,
+        required_lists: planner.required_lists,
     })
 }
 
@@ -845,7 +951,10 @@ impl<'d> Planner<'d> {
         let mut scope = Scope::default();
         let mut attributes = Vec::new();
         for attr in &effective.attributes {
-            let ty = self.type_use(&attr.ty, name, &attr.name.local, &origin)?;
+            let mut ty = self.type_use(&attr.ty, name, &attr.name.local, &origin)?;
+            if let Some(fixed) = &attr.fixed {
+                ty = self.with_facets(ty, &attr.ty, Some(fixed), &origin);
+            }
             if !ty.rust.is_simple() {
                 return Err(Error::unsupported(
                     "attribute of complex type",
@@ -1012,8 +1121,13 @@ impl<'d> Planner<'d> {
                         } else {
                             occurs
                         };
+                        let field = scope.claim(&names::field_name(&element.name.local), None);
+                        if occurs == Occurs::Many && particle.min_occurs >= 1 && !optional {
+                            self.required_lists
+                                .insert((parent.to_owned(), field.clone()), particle.min_occurs);
+                        }
                         fields.push(FieldPlan {
-                            name: scope.claim(&names::field_name(&element.name.local), None),
+                            name: field,
                             doc: element.documentation.clone(),
                             element: element.name.clone(),
                             ty: TypeUse::new(RustType::Group(name)),
@@ -1026,8 +1140,13 @@ impl<'d> Planner<'d> {
                     let ty = self.element_type_use(element, parent, origin)?;
                     let doc =
                         documented_value(&element.documentation, &element.default, &element.fixed);
+                    let field = scope.claim(&names::field_name(&element.name.local), None);
+                    if occurs == Occurs::Many && particle.min_occurs >= 1 && !optional {
+                        self.required_lists
+                            .insert((parent.to_owned(), field.clone()), particle.min_occurs);
+                    }
                     fields.push(FieldPlan {
-                        name: scope.claim(&names::field_name(&element.name.local), None),
+                        name: field,
                         doc,
                         element: element.name.clone(),
                         ty,
@@ -1042,8 +1161,16 @@ impl<'d> Planner<'d> {
                     } else {
                         Occurs::Optional
                     };
+                    let name = scope.claim("any", None);
+                    if wildcard.process_contents != "strict" {
+                        self.lax_wildcards.insert((parent.to_owned(), name.clone()));
+                    }
+                    if particle.min_occurs >= 1 && !optional {
+                        self.required_lists
+                            .insert((parent.to_owned(), name.clone()), particle.min_occurs);
+                    }
                     fields.push(FieldPlan {
-                        name: scope.claim("any", None),
+                        name,
                         doc: Some(format!(
                             "Elements the schema leaves open (`xs:any namespace=\"{}\"`), kept as received.",
                             wildcard.namespace
@@ -1075,8 +1202,13 @@ impl<'d> Planner<'d> {
                         (None, Compositor::Choice) => "choice".to_owned(),
                         (None, _) => "sequence".to_owned(),
                     };
+                    let field = scope.claim(&wanted, None);
+                    if occurs == Occurs::Many && particle.min_occurs >= 1 && !optional {
+                        self.required_lists
+                            .insert((parent.to_owned(), field.clone()), particle.min_occurs);
+                    }
                     fields.push(FieldPlan {
-                        name: scope.claim(&wanted, None),
+                        name: field,
                         doc: None,
                         element: QName::new(None, &format!("({wanted})")),
                         ty: TypeUse::new(RustType::Group(name)),
@@ -1129,6 +1261,7 @@ impl<'d> Planner<'d> {
                     continue;
                 }
                 let many = particle.max_occurs != Some(1);
+                let required_list = many && particle.min_occurs >= 1;
                 let variant = match &particle.term {
                     Term::Element(element) => VariantPlan {
                         name: scope.claim(&names::type_name(&element.name.local), None),
@@ -1149,13 +1282,23 @@ impl<'d> Planner<'d> {
                         }
                     }
                     Term::Any(wildcard) => VariantPlan {
-                        name: scope.claim("Any", None),
+                        name: {
+                            let variant = scope.claim("Any", None);
+                            if wildcard.process_contents != "strict" {
+                                self.lax_wildcards.insert((name.clone(), variant.clone()));
+                            }
+                            variant
+                        },
                         element: QName::new(None, "(any)"),
                         ty: TypeUse::new(RustType::Raw),
                         many,
                         kind: FieldKind::Any(self.wildcard_plan(wildcard)),
                     },
                 };
+                if required_list {
+                    self.required_lists
+                        .insert((name.clone(), variant.name.clone()), particle.min_occurs);
+                }
                 variants.push(variant);
             }
             if variants.is_empty() {
@@ -1280,15 +1423,21 @@ impl<'d> Planner<'d> {
         let mut ty = match (&element.reference, &element.ty) {
             (Some(q), TypeRef::Anonymous(def)) => {
                 match self.names.get(&TypeKey::Element(q.clone())) {
-                    Some(name) => TypeUse::new(match def.as_ref() {
-                        TypeDef::Simple(_) => RustType::Simple(name.clone()),
-                        TypeDef::Complex(_) => RustType::Complex(name.clone()),
-                    }),
+                    Some(name) => {
+                        let rust = match def.as_ref() {
+                            TypeDef::Simple(_) => RustType::Simple(name.clone()),
+                            TypeDef::Complex(_) => RustType::Complex(name.clone()),
+                        };
+                        self.with_facets(TypeUse::new(rust), &element.ty, None, origin)
+                    }
                     None => self.type_use(&element.ty, parent, &element.name.local, origin)?,
                 }
             }
             _ => self.type_use(&element.ty, parent, &element.name.local, origin)?,
         };
+        if let Some(fixed) = &element.fixed {
+            ty = self.with_facets(ty, &element.ty, Some(fixed), origin);
+        }
         ty.nillable = element.nillable;
         Ok(ty)
     }
@@ -1488,6 +1637,11 @@ impl<'d> Planner<'d> {
                     Some(TypeDef::Complex(complex)) => match array_item(complex, &self.substitutes)
                     {
                         Some(item) => {
+                            let min = array_item_min(complex);
+                            if min >= 1 {
+                                self.required_lists
+                                    .insert((name.clone(), String::new()), min);
+                            }
                             let mut item_use =
                                 self.type_use(&item.ty, &name, &item.name.local, origin)?;
                             item_use.nillable = item.nillable;
@@ -1539,7 +1693,163 @@ impl<'d> Planner<'d> {
                 }
             }
         };
-        Ok(TypeUse::new(rust))
+        Ok(self.with_facets(TypeUse::new(rust), ty, None, origin))
+    }
+
+    /// `use_` with the constraints sample values must satisfy (when samples
+    /// are generated and the type is simple): those of the type `ty` names,
+    /// or the element's or attribute's `fixed` value.
+    fn with_facets(
+        &mut self,
+        mut use_: TypeUse,
+        ty: &TypeRef,
+        fixed: Option<&str>,
+        origin: &str,
+    ) -> TypeUse {
+        if !self.options.samples || !use_.rust.is_simple() {
+            return use_;
+        }
+        if let Some(fixed) = fixed {
+            let facets = Facets {
+                enumeration: vec![fixed.to_owned()],
+                ..self.facets_of(ty, origin, 0)
+            };
+            use_.facets = Some(Box::new(Facets {
+                item: None,
+                pattern: None,
+                ..facets
+            }));
+            return use_;
+        }
+        // Generated enums sample their own values.
+        let enumerated = |def: Option<&TypeDef>| {
+            matches!(def, Some(TypeDef::Simple(simple)) if matches!(
+                &simple.kind,
+                SimpleKind::Restriction { enumerations, .. } if !enumerations.is_empty()
+            ))
+        };
+        let is_enum = match ty {
+            TypeRef::Named(q) => enumerated(self.defs.schema.types.get(q)),
+            TypeRef::Anonymous(def) => enumerated(Some(def)),
+            TypeRef::OfElement(q) => match self.defs.schema.elements.get(q).map(|e| &e.ty) {
+                Some(TypeRef::Anonymous(def)) => enumerated(Some(def)),
+                _ => false,
+            },
+        };
+        if !is_enum {
+            let facets = self.facets_of(ty, origin, 0);
+            let value_type = self.value_type(ty, origin);
+            use_.facets = (!facets.is_trivial(value_type.as_deref())).then(|| Box::new(facets));
+        }
+        use_
+    }
+
+    /// The Rust type (a path) that holds the values of simple type `ty`.
+    fn value_type(&mut self, ty: &TypeRef, origin: &str) -> Option<String> {
+        match ty {
+            TypeRef::Named(q) if q.is_xsd() => builtin(&q.local).map(str::to_owned),
+            TypeRef::Named(q) => match self.defs.schema.types.get(q) {
+                Some(TypeDef::Simple(simple)) => {
+                    self.simple_target(&simple.kind, "", origin, 0).ok()
+                }
+                _ => None,
+            },
+            TypeRef::Anonymous(def) => match def.as_ref() {
+                TypeDef::Simple(simple) => self.simple_target(&simple.kind, "", origin, 0).ok(),
+                TypeDef::Complex(_) => None,
+            },
+            TypeRef::OfElement(q) => {
+                let ty = self.defs.schema.elements.get(q)?.ty.clone();
+                self.value_type(&ty, origin)
+            }
+        }
+    }
+
+    /// The constraints of the simple type `ty` names (see [`Facets`]).
+    fn facets_of(&mut self, ty: &TypeRef, origin: &str, depth: usize) -> Facets {
+        if depth > 64 {
+            return Facets::default();
+        }
+        match ty {
+            TypeRef::Named(q) if q.is_xsd() => Facets::of_builtin(&q.local),
+            TypeRef::Named(q) => match self.defs.schema.types.get(q) {
+                Some(TypeDef::Simple(simple)) => {
+                    let origin = format!("simple type `{q}`");
+                    self.simple_facets(&simple.kind, &origin, depth + 1)
+                }
+                Some(TypeDef::Complex(complex)) => match self.effective(complex, origin, 0) {
+                    Ok(Effective {
+                        simple: Some(inner),
+                        ..
+                    }) => self.facets_of(&inner, origin, depth + 1),
+                    _ => Facets::default(),
+                },
+                None => Facets::default(),
+            },
+            TypeRef::Anonymous(def) => match def.as_ref() {
+                TypeDef::Simple(simple) => self.simple_facets(&simple.kind, origin, depth + 1),
+                TypeDef::Complex(_) => Facets::default(),
+            },
+            TypeRef::OfElement(q) => match self.defs.schema.elements.get(q).map(|e| e.ty.clone()) {
+                Some(ty) => self.facets_of(&ty, origin, depth + 1),
+                None => Facets::default(),
+            },
+        }
+    }
+
+    fn simple_facets(&mut self, kind: &SimpleKind, origin: &str, depth: usize) -> Facets {
+        match kind {
+            SimpleKind::Restriction {
+                base,
+                enumerations,
+                facets,
+            } => {
+                let mut out = self.facets_of(&TypeRef::Named(base.clone()), origin, depth + 1);
+                if !enumerations.is_empty() {
+                    out.enumeration = enumerations.clone();
+                }
+                let number = |v: &str| v.trim().parse::<u64>().ok();
+                let mut patterns = Vec::new();
+                for (name, value) in facets {
+                    match name.as_str() {
+                        "length" => out.length = number(value),
+                        "minLength" => out.min_length = number(value),
+                        "maxLength" => out.max_length = number(value),
+                        "minInclusive" => out.min_inclusive = Some(value.clone()),
+                        "maxInclusive" => out.max_inclusive = Some(value.clone()),
+                        "minExclusive" => out.min_exclusive = Some(value.clone()),
+                        "maxExclusive" => out.max_exclusive = Some(value.clone()),
+                        "totalDigits" => out.total_digits = number(value).map(|n| n as u32),
+                        "fractionDigits" => out.fraction_digits = number(value).map(|n| n as u32),
+                        "pattern" => patterns.push(value.clone()),
+                        _ => {}
+                    }
+                }
+                if !patterns.is_empty() {
+                    out.pattern = match crate::xsd_regex::translate_all(&patterns) {
+                        Ok(translated) => Some(translated),
+                        Err(why) => {
+                            self.diagnostics.insert(format!(
+                                "pattern facet of {origin} (`{}`) has no translation for \
+                                 sample values ({why}); samples ignore it",
+                                patterns.join("` | `")
+                            ));
+                            None
+                        }
+                    };
+                }
+                out
+            }
+            SimpleKind::List { item } => Facets {
+                item: Some(Box::new(self.facets_of(item, origin, depth + 1))),
+                ..Facets::default()
+            },
+            // A union's values are those of any member: the first one's.
+            SimpleKind::Union { members } => match members.first() {
+                Some(member) => self.facets_of(member, origin, depth + 1),
+                None => Facets::default(),
+            },
+        }
     }
 
     /// The Rust type that holds a global element's content. A message
@@ -1587,9 +1897,16 @@ impl<'d> Planner<'d> {
                     TypeDef::Simple(_) => RustType::Simple(name),
                     TypeDef::Complex(_) => RustType::Complex(name),
                 };
-                TypeUse::new(rust)
+                let fixed = decl.fixed.as_deref();
+                self.with_facets(TypeUse::new(rust), &decl.ty, fixed, origin)
             }
-            named => self.type_use(named, "", &element.local, origin)?,
+            named => {
+                let ty = self.type_use(named, "", &element.local, origin)?;
+                match decl.fixed.as_deref() {
+                    Some(fixed) => self.with_facets(ty, named, Some(fixed), origin),
+                    None => ty,
+                }
+            }
         };
         let field = match &ty.rust {
             RustType::Array {
@@ -1620,6 +1937,12 @@ impl<'d> Planner<'d> {
         };
         let name = self.scope.claim(&wanted, Some("Element"));
         self.wrappers.insert(element.clone(), name.clone());
+        if let RustType::Array { alias, .. } = &ty.rust {
+            if let Some(&min) = self.required_lists.get(&(alias.clone(), String::new())) {
+                self.required_lists
+                    .insert((name.clone(), field.name.clone()), min);
+            }
+        }
         self.items.push(TypeItem::Struct(StructPlan {
             name: name.clone(),
             doc: decl.documentation.clone(),
@@ -1734,6 +2057,11 @@ impl<'d> Planner<'d> {
             }
             let mut operations = Vec::new();
             for op in &port_type.operations {
+                if let Some(only) = &self.options.operations {
+                    if !only.contains(&op.name) {
+                        continue;
+                    }
+                }
                 let origin = format!("operation `{}` of port type `{}`", op.name, port_type_name);
                 let mut op_bindings = Vec::new();
                 let mut body_parts: Option<Vec<String>> = None;
@@ -1966,6 +2294,11 @@ impl<'d> Planner<'d> {
                     faults: fault_indexes,
                 });
             }
+            // With an operation filter, a port type none of whose operations
+            // was asked for gets no client.
+            if operations.is_empty() && self.options.operations.is_some() {
+                continue;
+            }
             clients.push(ClientPlan {
                 name: client_name,
                 service_trait,
@@ -1979,8 +2312,118 @@ impl<'d> Planner<'d> {
     }
 }
 
-/// The repeated element of an array wrapper type: a sequence of exactly one
-/// element that may repeat, and nothing else (no attributes).
+/// Every name in `Options::operations` must be an operation of a port type.
+fn check_operation_filter(defs: &Definitions, options: &Options) -> Result<(), Error> {
+    let Some(only) = &options.operations else {
+        return Ok(());
+    };
+    let declared: BTreeSet<&str> = defs
+        .port_types
+        .values()
+        .flat_map(|p| p.operations.iter().map(|o| o.name.as_str()))
+        .collect();
+    let unknown: Vec<&str> = only
+        .iter()
+        .map(String::as_str)
+        .filter(|name| !declared.contains(name))
+        .collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    Err(Error::InvalidOption {
+        option: "operations",
+        message: format!(
+            "no port type declares operation{} {} (names are case-sensitive, as in the WSDL)",
+            if unknown.len() > 1 { "s" } else { "" },
+            unknown
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    })
+}
+
+/// The generated type names a type use refers to.
+fn referenced_types<'a>(ty: &'a TypeUse, out: &mut Vec<&'a str>) {
+    match &ty.rust {
+        RustType::Simple(name) | RustType::Complex(name) | RustType::Group(name) => {
+            out.push(name);
+        }
+        RustType::Array { alias, item, .. } => {
+            out.push(alias);
+            referenced_types(item, out);
+        }
+        RustType::Builtin(_) | RustType::Runtime(_) | RustType::Raw | RustType::External { .. } => {
+        }
+    }
+}
+
+/// Keeps only the types the clients' operations, headers and faults reach
+/// (for `Options::operations`).
+fn keep_reachable(
+    types: &mut Vec<TypeItem>,
+    headers: &[HeaderField],
+    faults: &[FaultVariant],
+    clients: &[ClientPlan],
+) {
+    let by_name: BTreeMap<&str, &TypeItem> = types.iter().map(|t| (t.name(), t)).collect();
+    let mut stack: Vec<&str> = Vec::new();
+    for op in clients.iter().flat_map(|c| &c.operations) {
+        for part in op.input.iter().chain(&op.output) {
+            referenced_types(&part.ty, &mut stack);
+        }
+    }
+    headers
+        .iter()
+        .for_each(|h| referenced_types(&h.ty, &mut stack));
+    faults
+        .iter()
+        .for_each(|f| referenced_types(&f.ty, &mut stack));
+    let mut reached: BTreeSet<String> = BTreeSet::new();
+    while let Some(name) = stack.pop() {
+        if !reached.insert(name.to_owned()) {
+            continue;
+        }
+        match by_name.get(name) {
+            Some(TypeItem::Struct(s)) => {
+                s.fields
+                    .iter()
+                    .for_each(|f| referenced_types(&f.ty, &mut stack));
+                s.attributes
+                    .iter()
+                    .for_each(|a| referenced_types(&a.ty, &mut stack));
+            }
+            Some(TypeItem::Choice(c)) => c
+                .variants
+                .iter()
+                .for_each(|v| referenced_types(&v.ty, &mut stack)),
+            Some(TypeItem::Array(a)) => referenced_types(&a.item, &mut stack),
+            // Any of the types an `xsi:type` may name can arrive.
+            Some(TypeItem::Polymorphic(p)) => {
+                stack.extend(p.variants.iter().map(|v| v.rust.as_str()))
+            }
+            // An alias's target is a Rust path that may name a generated
+            // enum (`rt::List<Color>`).
+            Some(TypeItem::Alias(a)) => stack.extend(
+                a.target
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .filter(|word| by_name.contains_key(word)),
+            ),
+            Some(TypeItem::Enum(_)) | None => {}
+        }
+    }
+    types.retain(|t| reached.contains(t.name()));
+}
+
+/// `minOccurs` of an array type's item.
+fn array_item_min(complex: &wsdl::ComplexType) -> u32 {
+    match &complex.content {
+        Content::Elements(group) => group.particles.first().map_or(0, |p| p.min_occurs),
+        Content::Simple(_) => 0,
+    }
+}
+
 /// The repeated element of an array wrapper type (a sequence of just one
 /// repeated element), which is then exposed as a `Vec`. Not when that
 /// element heads a substitution group: other elements may stand in for it.

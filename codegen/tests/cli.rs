@@ -122,6 +122,42 @@ fn generate_to_stdout_prints_the_source_only() {
 }
 
 #[test]
+fn generate_with_cli_adds_serde_and_the_command_line_module() {
+    let output = run(&[
+        "generate".as_ref(),
+        jobs_wsdl().as_os_str(),
+        "-o".as_ref(),
+        "-".as_ref(),
+        "--module".as_ref(),
+        "jobs".as_ref(),
+        "--cli".as_ref(),
+    ]);
+    ok(&output);
+    let source = stdout(&output);
+    assert!(source.contains("pub mod cli {"), "--cli");
+    assert!(source.contains(r#"("submit-job", "submitJob")"#));
+    assert!(
+        source.contains("derive(serde::Serialize, serde::Deserialize)"),
+        "implied --serde"
+    );
+
+    let output = run(&[
+        "generate".as_ref(),
+        jobs_wsdl().as_os_str(),
+        "-o".as_ref(),
+        "-".as_ref(),
+        "--serde".as_ref(),
+    ]);
+    ok(&output);
+    let source = stdout(&output);
+    assert!(source.contains("derive(serde::Serialize, serde::Deserialize)"));
+    assert!(
+        !source.contains("pub mod cli {"),
+        "--serde alone adds no CLI"
+    );
+}
+
+#[test]
 fn inspect_lists_services_operations_and_fields() {
     let output = run(&["inspect".as_ref(), jobs_wsdl().as_os_str()]);
     ok(&output);
@@ -269,6 +305,8 @@ fn help_describes_every_subcommand() {
         "--server",
         "--samples",
         "--blocking",
+        "--serde",
+        "--cli",
         "--sensitive-field",
     ] {
         assert!(out.contains(flag), "{flag} in {out}");

@@ -11,37 +11,66 @@ fn fixture_dir() -> PathBuf {
 }
 
 fn generate(name: &str) -> String {
-    generate_with(name, true)
+    generate_with(name, true, false)
 }
 
-/// `samples` off for fixtures using runtime types without `Sample` impls.
-fn generate_with(name: &str, samples: bool) -> String {
+/// `samples`: also generate the sample values, service and driver;
+/// `serde` on to compile the derives against every construct.
+fn generate_with(name: &str, samples: bool, serde: bool) -> String {
+    generate_options(
+        name,
+        codegen::Options {
+            module_name: name.to_owned(),
+            runtime_path: "ips_client::soap".to_owned(),
+            sensitive_fields: ["token".to_owned()].into(),
+            server: true,
+            samples,
+            blocking: true,
+            serde,
+            ..codegen::Options::default()
+        },
+    )
+}
+
+fn generate_options(name: &str, options: codegen::Options) -> String {
     let wsdl = fixture_dir().join("fixtures").join(format!("{name}.wsdl"));
     let defs = wsdl::load(&wsdl).unwrap_or_else(|e| panic!("loading {}: {e}", wsdl.display()));
-    let options = codegen::Options {
-        module_name: name.to_owned(),
-        runtime_path: "ips_client::soap".to_owned(),
-        sensitive_fields: ["token".to_owned()].into(),
-        server: true,
-        samples,
-        blocking: true,
-        module_tree: false,
-        ..codegen::Options::default()
-    };
     codegen::generate_source(&defs, &options)
         .unwrap_or_else(|e| panic!("generating {name}: {e}"))
         .source
 }
 
-fn check_snapshot(name: &str) {
-    check_snapshot_with(name, true)
+/// The `jobs` fixture with serde derives and the command-line front end
+/// (compiled and run by `ips-client/tests/fixture_jobs_cli.rs`).
+fn generate_cli(name: &str) -> String {
+    generate_options(
+        name,
+        codegen::Options {
+            module_name: format!("{name}_cli"),
+            runtime_path: "ips_client::soap".to_owned(),
+            sensitive_fields: ["token".to_owned()].into(),
+            server: true,
+            samples: false,
+            blocking: false,
+            serde: false,
+            cli: true,
+            ..codegen::Options::default()
+        },
+    )
 }
 
-fn check_snapshot_with(name: &str, samples: bool) {
-    let generated = generate_with(name, samples);
+fn check_snapshot(name: &str) {
+    check_snapshot_with(name, true, false)
+}
+
+fn check_snapshot_with(name: &str, samples: bool, serde: bool) {
+    compare_snapshot(name, &generate_with(name, samples, serde));
+}
+
+fn compare_snapshot(name: &str, generated: &str) {
     let path = fixture_dir().join("snapshots").join(format!("{name}.rs"));
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::write(&path, &generated).expect("writing snapshot");
+        std::fs::write(&path, generated).expect("writing snapshot");
         return;
     }
     let expected = std::fs::read_to_string(&path).unwrap_or_default();
@@ -65,30 +94,59 @@ fn jobs_snapshot() {
     check_snapshot("jobs");
 }
 
-/// Every XSD construct the generator maps, in one request type
-/// (compiled and round-tripped by `ips-client/tests/fixture_breadth.rs`).
+/// Every XSD construct the generator maps, in one request type, with serde
+/// derives (compiled and round-tripped through XML and JSON by
+/// `ips-client/tests/fixture_breadth.rs`).
 #[test]
 fn breadth_snapshot() {
-    check_snapshot_with("breadth", false);
+    check_snapshot_with("breadth", true, true);
 }
 
-/// `xsi:type` polymorphism (`fixture_polymorphism.rs`).
+/// `xsi:type` polymorphism, with serde derives (`fixture_polymorphism.rs`).
 #[test]
 fn polymorphism_snapshot() {
-    check_snapshot("polymorphism");
+    check_snapshot_with("polymorphism", true, true);
 }
 
 /// rpc/literal and rpc/encoded operations (`fixture_rpc.rs`).
 #[test]
 fn rpc_snapshot() {
-    check_snapshot_with("rpc", false);
+    check_snapshot_with("rpc", true, false);
+}
+
+/// The command-line emitter: subcommands, arguments and dispatch, plus the
+/// serde derives it implies.
+#[test]
+fn jobs_cli_snapshot() {
+    compare_snapshot("jobs_cli", &generate_cli("jobs"));
+}
+
+#[test]
+fn cli_output_names_every_operation_and_argument() {
+    let source = generate_cli("jobs");
+    for expected in [
+        r#"("submit-job", "submitJob"),"#,
+        r#"("list-jobs", "listJobs"),"#,
+        r#""Queues a job and returns its handle.","#,
+        r#">("job", rt::cli::Occurs::Required, ""),"#,
+        r#"job: rt::cli::one::<Job>(matches, "job")?,"#,
+        r#"rt::cli::response(client.submit_job(&request).await)"#,
+        r#"#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]"#,
+        r#"#[cfg_attr(feature = "serde", serde(rename = "maxSeconds"))]"#,
+    ] {
+        assert!(source.contains(expected), "missing {expected}");
+    }
+    // Without the flags, nothing of either is generated.
+    let plain = generate("jobs");
+    assert!(!plain.contains("serde"));
+    assert!(!plain.contains("pub mod cli"));
 }
 
 #[test]
 fn output_is_byte_identical_across_runs() {
     assert_eq!(
-        generate_with("breadth", false),
-        generate_with("breadth", false)
+        generate_with("breadth", false, true),
+        generate_with("breadth", false, true)
     );
     assert_eq!(generate("jobs"), generate("jobs"));
     let ips =

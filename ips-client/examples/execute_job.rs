@@ -7,46 +7,17 @@
 //!
 //! `cargo run -p ips-client --example execute_job`
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::process::ExitCode;
 
 use ips_client::api::{ExecuteJobParam, Fault};
-use ips_client::mock::{MockIps, DEFAULT_PASSWORD, DEFAULT_USER};
-use ips_client::{Error, IpsClient};
-
-struct Target {
-    endpoint: String,
-    user: String,
-    password: String,
-    mock: Option<MockIps>,
-}
-
-async fn target() -> Result<Target, String> {
-    let vars = ["IPS_ENDPOINT", "IPS_USER", "IPS_PASSWORD"].map(|v| std::env::var(v).ok());
-    match vars {
-        [Some(endpoint), Some(user), Some(password)] => Ok(Target {
-            endpoint,
-            user,
-            password,
-            mock: None,
-        }),
-        [None, None, None] => {
-            let mock = MockIps::start()
-                .await
-                .map_err(|e| format!("starting the mock IPS server: {e}"))?;
-            Ok(Target {
-                endpoint: mock.endpoint(),
-                user: DEFAULT_USER.to_owned(),
-                password: DEFAULT_PASSWORD.to_owned(),
-                mock: Some(mock),
-            })
-        }
-        _ => Err("set all of IPS_ENDPOINT, IPS_USER and IPS_PASSWORD, or none of them".to_owned()),
-    }
-}
+use ips_client::Error;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let target = match target().await {
+    let target = match common::Target::from_env().await {
         Ok(target) => target,
         Err(message) => {
             eprintln!("error: {message}");
@@ -56,12 +27,7 @@ async fn main() -> ExitCode {
     let company = std::env::var("IPS_COMPANY_HANDLE").unwrap_or_else(|_| "47".to_owned());
     let job = std::env::var("IPS_JOB_HANDLE").unwrap_or_else(|_| "47|My Test Job|".to_owned());
 
-    let client = match IpsClient::builder()
-        .endpoint(&target.endpoint)
-        .user_password(&target.user, &target.password)
-        .app("ips-client-example", env!("CARGO_PKG_VERSION"))
-        .build()
-    {
+    let client = match target.builder().build() {
         Ok(client) => client,
         Err(error) => {
             eprintln!("error: {error}");
@@ -69,12 +35,7 @@ async fn main() -> ExitCode {
         }
     };
 
-    let which = if target.mock.is_some() {
-        " (embedded mock IPS)"
-    } else {
-        ""
-    };
-    println!("endpoint: {}{which}", target.endpoint);
+    println!("endpoint: {}{}", target.endpoint, target.label());
     let request = ExecuteJobParam::new(company, job);
     println!("request:  executeJob {request:?}");
 

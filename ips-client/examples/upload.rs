@@ -11,49 +11,15 @@
 //!
 //! Without files it uploads a generated 3 MiB file.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::io::Write as _;
 use std::process::ExitCode;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
-use ips_client::mock::{MockIps, DEFAULT_PASSWORD, DEFAULT_USER};
 use ips_client::upload::{upload_and_watch, UploadFile, UploadJob, UploadWatchProgress};
-use ips_client::workflows::{JobProgress, WatchOptions};
-use ips_client::IpsClient;
-
-struct Target {
-    endpoint: String,
-    user: String,
-    password: String,
-    company: String,
-    mock: Option<MockIps>,
-}
-
-async fn target() -> Result<Target, String> {
-    let vars = ["IPS_ENDPOINT", "IPS_USER", "IPS_PASSWORD"].map(|v| std::env::var(v).ok());
-    match vars {
-        [Some(endpoint), Some(user), Some(password)] => Ok(Target {
-            endpoint,
-            user,
-            password,
-            company: std::env::var("IPS_COMPANY_HANDLE")
-                .map_err(|_| "set IPS_COMPANY_HANDLE to upload to a real IPS".to_owned())?,
-            mock: None,
-        }),
-        [None, None, None] => {
-            let mock = MockIps::start()
-                .await
-                .map_err(|e| format!("starting the mock IPS server: {e}"))?;
-            Ok(Target {
-                endpoint: mock.endpoint(),
-                user: DEFAULT_USER.to_owned(),
-                password: DEFAULT_PASSWORD.to_owned(),
-                company: "c|47".to_owned(),
-                mock: Some(mock),
-            })
-        }
-        _ => Err("set all of IPS_ENDPOINT, IPS_USER and IPS_PASSWORD, or none of them".to_owned()),
-    }
-}
+use ips_client::workflows::JobProgress;
 
 /// The files named on the command line, or a generated one (kept alive by
 /// the returned guard).
@@ -75,18 +41,19 @@ fn files() -> Result<(Vec<UploadFile>, Option<tempfile::TempDir>), String> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let (target, (files, _generated)) =
-        match async { Ok::<_, String>((target().await?, files()?)) }.await {
-            Ok(ready) => ready,
-            Err(message) => {
-                eprintln!("error: {message}");
-                return ExitCode::from(2);
-            }
-        };
-    let mut builder = IpsClient::builder()
-        .endpoint(&target.endpoint)
-        .user_password(&target.user, &target.password)
-        .app("ips-client-example", env!("CARGO_PKG_VERSION"));
+    let setup = async {
+        let target = common::Target::from_env().await?;
+        let company = target.setting("IPS_COMPANY_HANDLE", "c|47")?;
+        Ok::<_, String>((target, company, files()?))
+    };
+    let (target, company, (files, _generated)) = match setup.await {
+        Ok(ready) => ready,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut builder = target.builder();
     if let Ok(url) = std::env::var("IPS_UPLOAD_ENDPOINT") {
         builder = builder.upload_endpoint(url);
     }
@@ -101,32 +68,16 @@ async fn main() -> ExitCode {
         }
     };
 
-    let which = if target.mock.is_some() {
-        " (embedded mock IPS)"
-    } else {
-        ""
-    };
-    println!("upload to: {}{which}", uploader.url());
+    println!("upload to: {}{}", uploader.url(), target.label());
     let stamp = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    let job = UploadJob::new(&target.company, format!("ips-client-example-{stamp}"));
+    let job = UploadJob::new(&company, format!("ips-client-example-{stamp}"));
     println!(
         "job:       {} in company {}",
         job.job_name, job.company_handle
     );
-    let options = if target.mock.is_some() {
-        WatchOptions {
-            first_interval: Duration::from_millis(50),
-            max_interval: Duration::from_millis(200),
-            deadline: Duration::from_secs(30),
-        }
-    } else {
-        WatchOptions {
-            deadline: Duration::from_secs(15 * 60),
-            ..WatchOptions::default()
-        }
-    };
+    let options = target.watch_options();
 
     // One line per file per tenth, not one per chunk.
     let mut shown = None;
@@ -176,26 +127,10 @@ async fn main() -> ExitCode {
         }
     }
     match outcome {
-        Ok((uploaded, ended)) => {
-            let log = &ended.log;
-            println!(
-                "outcome:   job {} {}: {} of {} files processed, {} failed ({})",
-                uploaded.job_handle,
-                log.log_type,
-                log.file_success_count,
-                log.total_file_count,
-                log.file_error_count,
-                log.description
-            );
-            if ended.failed() {
-                ExitCode::FAILURE
-            } else {
-                ExitCode::SUCCESS
-            }
-        }
-        Err(error) => {
-            println!("outcome:   {error}");
-            ExitCode::FAILURE
-        }
+        Ok((uploaded, ended)) => common::report(
+            &format!("job {} ", uploaded.job_handle),
+            Ok::<_, String>(ended),
+        ),
+        Err(error) => common::report("", Err(error)),
     }
 }

@@ -194,7 +194,7 @@ pub fn search_asset_pages(
     }
 }
 
-impl AssetPages<'_> {
+impl<'c> AssetPages<'c> {
     /// The next page of assets, or `None` once every result was returned.
     pub async fn next_page(&mut self) -> Result<Option<Vec<Asset>>, Error> {
         if self.finished {
@@ -224,5 +224,19 @@ impl AssetPages<'_> {
     /// The total IPS reported with the last page, if any.
     pub fn total_rows(&self) -> Option<i32> {
         self.total_rows
+    }
+
+    /// The pages as a stream: each page is fetched when the stream is
+    /// polled for it, never ahead. An error ends the stream after it is
+    /// yielded.
+    pub fn into_stream(self) -> impl futures_util::Stream<Item = Result<Vec<Asset>, Error>> + 'c {
+        futures_util::stream::unfold(Some(self), |pages| async move {
+            let mut pages = pages?;
+            match pages.next_page().await {
+                Ok(Some(page)) => Some((Ok(page), Some(pages))),
+                Ok(None) => None,
+                Err(error) => Some((Err(error), None)),
+            }
+        })
     }
 }

@@ -132,3 +132,85 @@ fn invalid_lexical_values_are_refused() {
     let err = decode(&SAMPLE.replace(">12.50<", ">1e3<")).unwrap_err();
     assert!(err.to_string().contains("xsd:decimal"), "{err}");
 }
+
+/// serde (generated with `serde`, on with the crate's `serde` feature):
+/// every construct goes to JSON under its XML name and back unchanged.
+#[cfg(feature = "serde")]
+#[test]
+fn every_construct_round_trips_through_json() {
+    let order = decode(SAMPLE).expect("sample decodes");
+    let json = serde_json::to_value(&order).expect("serializes");
+    for (key, expected) in [
+        (
+            "amount",
+            serde_json::json!("123456789012345678901234567890.000000001"),
+        ),
+        ("digest", serde_json::json!("0AFF")),
+        ("sizes", serde_json::json!([1, 2, 3])),
+        ("comment", serde_json::Value::Null),
+        (
+            "choice",
+            serde_json::json!([{"tag": "red"}, {"flag": true}, {"tag": "blue"}]),
+        ),
+        (
+            "price",
+            serde_json::json!({"currency": "EUR", "value": "12.50"}),
+        ),
+    ] {
+        assert_eq!(json[key], expected, "{key} in {json:#}");
+    }
+    let back: Order = serde_json::from_value(json.clone()).expect("deserializes");
+    assert_eq!(back, order);
+    // An optional nillable element: absent, nil (`null`) and a value stay distinct.
+    let mut other = json;
+    for (given, expected) in [
+        (None, None),
+        (Some(serde_json::Value::Null), Some(Nillable::Nil)),
+        (Some(serde_json::json!(5)), Some(Nillable::Value(5))),
+    ] {
+        let members = other.as_object_mut().unwrap();
+        match given {
+            Some(value) => members.insert("discount".into(), value),
+            None => members.remove("discount"),
+        };
+        let back: Order = serde_json::from_value(other.clone()).unwrap();
+        assert_eq!(back.discount, expected);
+        let again = serde_json::to_value(&back).unwrap();
+        assert_eq!(again.get("discount"), other.get("discount"));
+    }
+}
+
+/// The generated sample of the whole fixture (every construct, facets
+/// honoured) survives encoding and decoding unchanged.
+#[test]
+fn generated_samples_round_trip() {
+    use ips_client::soap::sample::{sample, Gen};
+    for seed in ["a", "b", "c", "d"] {
+        let order: Order = sample(&mut Gen::new(seed));
+        let encoded = encode_document(&order, ORDER).unwrap();
+        assert_eq!(decode(&encoded).unwrap(), order, "{encoded}");
+    }
+}
+
+/// Values of restricted simple types keep to their facets: the code
+/// matches its pattern, the level its range, the union key is a member's.
+#[test]
+fn generated_samples_keep_to_the_facets() {
+    use ips_client::soap::sample::{sample, Gen};
+    for seed in ["a", "b", "c", "d", "e", "f"] {
+        let order: Order = sample(&mut Gen::new(seed));
+        let code = order.code.expect("a code");
+        let bytes = code.as_bytes();
+        assert!(
+            bytes.len() == 5
+                && bytes[..2].iter().all(u8::is_ascii_uppercase)
+                && bytes[2..].iter().all(u8::is_ascii_digit),
+            "{code:?}"
+        );
+        let level = order.level.expect("a level");
+        assert!((1..=5).contains(&level), "{level}");
+        // A union of int and NCName, held in a String: a value of a member.
+        let key = order.key.expect("a key");
+        assert!(key.parse::<i32>().is_ok(), "{key:?}");
+    }
+}

@@ -189,3 +189,21 @@ async fn derived_values_cross_the_wire_through_client_and_dispatcher() {
     );
     server.shutdown().await;
 }
+
+/// serde (generated with `serde`): a polymorphic value is an object keyed
+/// by the local name of the type `xsi:type` names, and comes back as it was.
+#[cfg(feature = "serde")]
+#[test]
+fn derived_values_round_trip_through_json_keyed_by_their_type() {
+    let drawing = decode(SAMPLE).expect("sample decodes");
+    let json = serde_json::to_value(&drawing).expect("serializes");
+    let main = json["main"].as_object().expect("main is an object");
+    assert_eq!(main.keys().collect::<Vec<_>>(), ["Group"], "{json:#}");
+    assert_eq!(
+        json["shape"][0].as_object().unwrap().keys().next().unwrap(),
+        "Ring"
+    );
+    assert_eq!(json["backdrop"], serde_json::Value::Null, "nil stays null");
+    let back: Drawing = serde_json::from_value(json).expect("deserializes");
+    assert_eq!(back, drawing);
+}

@@ -147,3 +147,49 @@ async fn search_results_are_fetched_page_by_page_on_demand() {
     assert!(pages.next_page().await.unwrap().is_none());
     assert_eq!(mock.requests().len(), 3, "nothing fetched after the end");
 }
+
+#[tokio::test]
+async fn the_search_stream_fetches_a_page_only_when_polled_for_it() {
+    use futures_util::StreamExt as _;
+    use ips_client::api::{Asset, SearchAssetsParam};
+    use ips_client::workflows::search_asset_pages;
+
+    let mock = MockIps::start().await.unwrap();
+    let assets: Vec<Asset> = (0..25)
+        .map(|i| Asset {
+            asset_handle: Some(format!("a|{i}")),
+            ..Default::default()
+        })
+        .collect();
+    mock.set_assets(assets.clone());
+    let client = client(&mock).await;
+    let request = SearchAssetsParam {
+        company_handle: "47".into(),
+        ..Default::default()
+    };
+    let mut stream = std::pin::pin!(search_asset_pages(&client, request, 10).into_stream());
+    assert_eq!(
+        mock.requests().len(),
+        0,
+        "nothing fetched before the first poll"
+    );
+    let first = stream.next().await.expect("a page").expect("no error");
+    assert_eq!(first.len(), 10);
+    assert_eq!(mock.requests().len(), 1);
+    let mut all = first;
+    while let Some(page) = stream.next().await {
+        all.extend(page.expect("no error"));
+    }
+    assert_eq!(all, assets);
+    assert_eq!(mock.requests().len(), 3);
+
+    // An error is yielded, then the stream ends.
+    mock.fail_next(ips_client::api::Fault::IpsApiFault(Default::default()));
+    let request = SearchAssetsParam {
+        company_handle: "47".into(),
+        ..Default::default()
+    };
+    let mut failing = std::pin::pin!(search_asset_pages(&client, request, 10).into_stream());
+    assert!(failing.next().await.expect("an item").is_err());
+    assert!(failing.next().await.is_none());
+}

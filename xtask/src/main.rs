@@ -10,6 +10,7 @@ mod bench;
 mod conformance;
 mod corpus;
 mod fetch;
+mod roundtrip;
 mod schemas;
 
 /// The project's own IPS WSDL.
@@ -92,6 +93,22 @@ enum Command {
         #[arg(long)]
         inert_doctype: bool,
         /// Scratch directory for the generated crates and their shared target directory.
+        #[arg(long)]
+        scratch: Option<PathBuf>,
+    },
+    /// Round-trip a sample of operations of rich corpus services through the
+    /// generated client and dispatcher over HTTP; validate every message with xmllint.
+    Roundtrip {
+        /// The corpus directory (for example ../shared/wsdl-corpus).
+        dir: PathBuf,
+        /// Entries to run, by name (default: onvif-devicemgmt, vsphere-vim25,
+        /// netsuite, paypal, salesforce-partner).
+        #[arg(long, value_delimiter = ',')]
+        entries: Vec<String>,
+        /// Operations called per port type, spread over the alphabet (all when fewer).
+        #[arg(long, default_value_t = 25)]
+        operations: usize,
+        /// Scratch directory for the generated crates, their target directory, bodies and schemas.
         #[arg(long)]
         scratch: Option<PathBuf>,
     },
@@ -219,6 +236,26 @@ fn main() -> ExitCode {
                 inert_doctype,
             };
             corpus::run(&options, min_pass_rate)
+        }
+        Command::Roundtrip {
+            dir,
+            entries,
+            operations,
+            scratch,
+        } => {
+            let options = roundtrip::Options {
+                dir,
+                entries: if entries.is_empty() {
+                    roundtrip::DEFAULT_ENTRIES.map(str::to_owned).to_vec()
+                } else {
+                    entries
+                },
+                operations,
+                scratch: scratch.unwrap_or_else(|| {
+                    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/roundtrip-scratch")
+                }),
+            };
+            roundtrip::run(&options)
         }
         Command::Generate {
             wsdl,

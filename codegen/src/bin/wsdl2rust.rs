@@ -75,10 +75,22 @@ enum Command {
         /// Name a generated type yourself: `XSD=NAME` (repeatable).
         #[arg(long = "rename", value_name = "XSD=NAME", value_parser = key_value)]
         renames: Vec<(String, String)>,
+        /// Also derive serde's Serialize and Deserialize for every type, under
+        /// the including crate's `serde` feature (JSON keys are the XML names).
+        #[arg(long)]
+        serde: bool,
+        /// Also generate a `cli` module: one clap subcommand per operation and a
+        /// function that runs it, returning the response as JSON (implies --serde).
+        #[arg(long)]
+        cli: bool,
         /// An element or attribute local name whose value `Debug` redacts
         /// (repeatable; `password` and `accessToken` always are).
         #[arg(long = "sensitive-field", value_name = "NAME")]
         sensitive_fields: Vec<String>,
+        /// Generate only this operation (its WSDL name) and the types it
+        /// reaches (repeatable; default: every operation).
+        #[arg(long = "only-operation", value_name = "NAME")]
+        only_operations: Vec<String>,
     },
     /// Print a readable summary of a WSDL: services and ports, operations with
     /// their messages' elements and fields, and the loader's notes.
@@ -130,7 +142,10 @@ fn main() -> ExitCode {
             module_tree,
             map_types,
             renames,
+            serde,
+            cli,
             sensitive_fields,
+            only_operations,
         } => {
             let mut options = codegen::Options {
                 module_name: module,
@@ -139,11 +154,16 @@ fn main() -> ExitCode {
                 samples,
                 blocking,
                 module_tree,
+                serde,
+                cli,
                 ..codegen::Options::default()
             };
             options.sensitive_fields.extend(sensitive_fields);
             options.type_overrides.extend(map_types);
             options.renames.extend(renames);
+            if !only_operations.is_empty() {
+                options.operations = Some(only_operations.into_iter().collect());
+            }
             generate(&wsdl, &out_dir, &options)
         }
         Command::Inspect { wsdl } => wsdl::load(&wsdl).map_err(Failure::from).and_then(|defs| {
@@ -205,6 +225,8 @@ fn generate(wsdl: &Path, out_dir: &Path, options: &codegen::Options) -> Result<(
         .samples(options.samples)
         .blocking(options.blocking)
         .module_tree(options.module_tree)
+        .serde(options.serde)
+        .cli(options.cli)
         .emit_rerun_if_changed(false);
     for field in &options.sensitive_fields {
         builder = builder.sensitive_field(field);
@@ -214,6 +236,9 @@ fn generate(wsdl: &Path, out_dir: &Path, options: &codegen::Options) -> Result<(
     }
     for (xsd, name) in &options.renames {
         builder = builder.rename(xsd, name);
+    }
+    if let Some(operations) = &options.operations {
+        builder = builder.only_operations(operations);
     }
     let written = builder.generate().map_err(|e| generate_error(wsdl, e))?;
     let mut out = String::new();

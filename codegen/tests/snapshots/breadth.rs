@@ -19,8 +19,17 @@ pub mod breadth {
     pub const NS_BREADTH: &str = "urn:example:breadth";
     /// Generated from complex type `{urn:example:breadth}Base`.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(deny_unknown_fields)
+    )]
     pub struct Base {
         /// Attribute `version`.
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub version: Option<i32>,
         pub id: String,
     }
@@ -97,6 +106,7 @@ pub mod breadth {
     }
     /// An element declared with abstract complex type `{urn:example:breadth}Base` holds this: one of the types derived from it, named on the wire by `xsi:type`.
     #[derive(Debug, Clone, PartialEq)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub enum BaseOrDerived {
         /// `xsi:type` `{urn:example:breadth}Derived`.
         Derived(Box<Derived>),
@@ -176,12 +186,17 @@ pub mod breadth {
             )
         }
     }
+    /// Generated from simple type `{urn:example:breadth}Code` (facets are not checked).
+    pub type Code = String;
     /// Generated from group `{urn:example:breadth}Contact`: one variant per alternative.
     #[derive(Debug, Clone, PartialEq)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub enum Contact {
         /// Element `{urn:example:breadth}email`.
+        #[cfg_attr(feature = "serde", serde(rename = "email"))]
         Email(String),
         /// Element `{urn:example:breadth}phone`.
+        #[cfg_attr(feature = "serde", serde(rename = "phone"))]
         Phone(String),
     }
     impl Default for Contact {
@@ -249,15 +264,32 @@ pub mod breadth {
     }
     /// Generated from complex type `{urn:example:breadth}Derived`.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(deny_unknown_fields)
+    )]
     pub struct Derived {
         /// Attribute `version`.
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub version: Option<i32>,
         /// Attribute `by`.
         pub by: String,
         /// Default value: `auto` (not applied on read).
         /// Attribute `mode`.
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub mode: Option<String>,
         pub id: String,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub label: Option<String>,
     }
     impl Derived {
@@ -376,8 +408,15 @@ pub mod breadth {
     }
     /// Generated from simple type `{urn:example:breadth}IntOrName` (facets are not checked).
     pub type IntOrName = String;
+    /// Generated from simple type `{urn:example:breadth}Level` (facets are not checked).
+    pub type Level = i32;
     /// Generated from complex type `{urn:example:breadth}Money`.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(deny_unknown_fields)
+    )]
     pub struct Money {
         /// Attribute `currency`.
         pub currency: String,
@@ -442,8 +481,17 @@ pub mod breadth {
     }
     /// Generated from complex type `{urn:example:breadth}Note`.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(deny_unknown_fields)
+    )]
     pub struct Note {
         /// Mixed content: text and child elements in document order, kept as received.
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Vec::is_empty")
+        )]
         pub content: Vec<rt::Node>,
     }
     impl Note {
@@ -478,30 +526,109 @@ pub mod breadth {
     }
     /// Generated from element `{urn:example:breadth}order`.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(deny_unknown_fields)
+    )]
     pub struct Order {
         pub item: Derived,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub plain: Option<Restricted>,
         pub price: Money,
         pub amount: rt::Decimal,
         pub count: rt::Integer,
         pub day: rt::Date,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub wait: Option<rt::Duration>,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub digest: Option<rt::HexBinary>,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub sizes: Option<Sizes>,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub key: Option<IntOrName>,
         pub comment: rt::Nillable<String>,
+        #[cfg_attr(
+            feature = "serde",
+            serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "rt::serde_support::optional_nillable"
+            )
+        )]
         pub discount: Option<rt::Nillable<i32>>,
         /// Default value: `3` (not applied on read).
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub priority: Option<i32>,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
+        pub code: Option<Code>,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
+        pub level: Option<Level>,
         pub contact: Contact,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Vec::is_empty")
+        )]
         pub choice: Vec<OrderChoice>,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Vec::is_empty")
+        )]
         pub sequence: Vec<OrderSequence>,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub shape: Option<ShapeChoice>,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub note: Option<Note>,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub extra: Option<rt::AnyContent>,
         /// Elements the schema leaves open (`xs:any namespace="##other"`), kept as received.
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Vec::is_empty")
+        )]
         pub any: Vec<rt::RawElement>,
         /// Attributes the schema leaves open (`xs:anyAttribute`), kept as received.
+        #[cfg_attr(
+            feature = "serde",
+            serde(
+                rename = "otherAttributes",
+                default,
+                skip_serializing_if = "Vec::is_empty"
+            )
+        )]
         pub other_attributes: Vec<rt::xml::XmlAttribute>,
     }
     impl Order {
@@ -627,6 +754,18 @@ pub mod breadth {
                 self.priority.as_slice(),
                 rt::xml::encode_value,
             )?;
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_BREADTH), "code"),
+                self.code.as_slice(),
+                rt::xml::encode_value,
+            )?;
+            rt::xml::encode_each(
+                writer,
+                rt::XmlName::new(Some(NS_BREADTH), "level"),
+                self.level.as_slice(),
+                rt::xml::encode_value,
+            )?;
             rt::xml::encode_group(
                 writer,
                 rt::XmlName::new(None, "(contact)"),
@@ -696,6 +835,8 @@ pub mod breadth {
             let mut slot_comment: Option<rt::Nillable<String>> = None;
             let mut slot_discount: Option<rt::Nillable<i32>> = None;
             let mut slot_priority: Option<i32> = None;
+            let mut slot_code: Option<Code> = None;
+            let mut slot_level: Option<Level> = None;
             let mut slot_contact: Option<Contact> = None;
             let mut slot_choice: Vec<OrderChoice> = Vec::new();
             let mut slot_sequence: Vec<OrderSequence> = Vec::new();
@@ -817,6 +958,22 @@ pub mod breadth {
                             rt::xml::decode_value,
                         )?
                     }
+                    "code" if child.namespace() == Some(NS_BREADTH) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_code,
+                            rt::xml::decode_value,
+                        )?
+                    }
+                    "level" if child.namespace() == Some(NS_BREADTH) => {
+                        rt::xml::read_child(
+                            reader,
+                            &child,
+                            &mut slot_level,
+                            rt::xml::decode_value,
+                        )?
+                    }
                     _ if <Contact as rt::XmlGroup>::starts(&child) => {
                         rt::xml::read_group(
                             reader,
@@ -921,6 +1078,8 @@ pub mod breadth {
                 )?,
                 discount: slot_discount,
                 priority: slot_priority,
+                code: slot_code,
+                level: slot_level,
                 contact: rt::xml::require(
                     reader,
                     "Order",
@@ -939,10 +1098,13 @@ pub mod breadth {
     }
     /// Generated from a nested choice in element `{urn:example:breadth}order`: one variant per alternative.
     #[derive(Debug, Clone, PartialEq)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub enum OrderChoice {
         /// Element `{urn:example:breadth}tag`.
+        #[cfg_attr(feature = "serde", serde(rename = "tag"))]
         Tag(String),
         /// Element `{urn:example:breadth}flag`.
+        #[cfg_attr(feature = "serde", serde(rename = "flag"))]
         Flag(bool),
     }
     impl Default for OrderChoice {
@@ -1010,6 +1172,11 @@ pub mod breadth {
     }
     /// Generated from element `{urn:example:breadth}orderResponse`.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(deny_unknown_fields)
+    )]
     pub struct OrderResponse {
         pub accepted: bool,
     }
@@ -1072,8 +1239,15 @@ pub mod breadth {
     }
     /// Generated from a nested sequence in element `{urn:example:breadth}order`.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(deny_unknown_fields)
+    )]
     pub struct OrderSequence {
+        #[cfg_attr(feature = "serde", serde(rename = "lineNo"))]
         pub line_no: i32,
+        #[cfg_attr(feature = "serde", serde(rename = "lineText"))]
         pub line_text: String,
     }
     impl OrderSequence {
@@ -1153,8 +1327,17 @@ pub mod breadth {
     }
     /// Generated from complex type `{urn:example:breadth}Restricted`.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(deny_unknown_fields)
+    )]
     pub struct Restricted {
         /// Attribute `version`.
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub version: Option<i32>,
         pub id: String,
     }
@@ -1231,10 +1414,13 @@ pub mod breadth {
     }
     /// Generated from a nested choice in element `{urn:example:breadth}order`: one variant per alternative.
     #[derive(Debug, Clone, PartialEq)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub enum ShapeChoice {
         /// Element `{urn:example:breadth}circle`.
+        #[cfg_attr(feature = "serde", serde(rename = "circle"))]
         Circle(String),
         /// Element `{urn:example:breadth}square`.
+        #[cfg_attr(feature = "serde", serde(rename = "square"))]
         Square(String),
     }
     impl Default for ShapeChoice {
@@ -1304,6 +1490,7 @@ pub mod breadth {
     pub type Sizes = rt::List<i32>;
     /// The faults this service declares, decoded from a SOAP fault's detail.
     #[derive(Debug, Clone, PartialEq)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub enum Fault {}
     impl rt::FaultDetail for Fault {
         fn accepts(start: &rt::Start<'_>) -> bool {
@@ -1501,6 +1688,233 @@ pub mod breadth {
             &format!("no operation takes a {body} element"),
             None,
         )
+    }
+    /// Sample values and a sample service, for round-trip tests.
+    pub mod samples {
+        use super::*;
+        impl rt::sample::Sample for Base {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                let _ = &gen;
+                Self {
+                    version: Some(rt::sample::sample(gen)),
+                    id: rt::sample::sample(gen),
+                }
+            }
+        }
+        impl rt::sample::Sample for BaseOrDerived {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                match gen.pick_index(2usize) {
+                    0usize => Self::Derived(Box::new(rt::sample::sample(gen))),
+                    _ => Self::Restricted(Box::new(rt::sample::sample(gen))),
+                }
+            }
+        }
+        impl rt::sample::Sample for Contact {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                Contact::Email(rt::sample::sample(gen))
+            }
+        }
+        impl rt::sample::Sample for Derived {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                let _ = &gen;
+                Self {
+                    version: Some(rt::sample::sample(gen)),
+                    by: rt::sample::sample(gen),
+                    mode: Some(rt::sample::sample(gen)),
+                    id: rt::sample::sample(gen),
+                    label: Some(rt::sample::sample(gen)),
+                }
+            }
+        }
+        impl rt::sample::Sample for Money {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                let _ = &gen;
+                Self {
+                    currency: rt::sample::sample(gen),
+                    value: rt::sample::sample(gen),
+                }
+            }
+        }
+        impl rt::sample::Sample for Note {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                let _ = &gen;
+                Self {
+                    content: vec![rt::sample::sample(gen)],
+                }
+            }
+        }
+        impl rt::sample::Sample for Order {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                let _ = &gen;
+                Self {
+                    item: rt::sample::sample(gen),
+                    plain: gen.nest(|gen| rt::sample::sample(gen)),
+                    price: rt::sample::sample(gen),
+                    amount: rt::sample::sample(gen),
+                    count: rt::sample::sample_with(
+                        gen,
+                        &rt::sample::Facets {
+                            builtin: "nonNegativeInteger",
+                            ..rt::sample::Facets::NONE
+                        },
+                    ),
+                    day: rt::sample::sample(gen),
+                    wait: Some(rt::sample::sample(gen)),
+                    digest: Some(rt::sample::sample(gen)),
+                    sizes: Some(
+                        rt::sample::sample_with(
+                            gen,
+                            &rt::sample::Facets {
+                                item: Some(
+                                    &rt::sample::Facets {
+                                        builtin: "int",
+                                        ..rt::sample::Facets::NONE
+                                    },
+                                ),
+                                ..rt::sample::Facets::NONE
+                            },
+                        ),
+                    ),
+                    key: Some(
+                        rt::sample::sample_with(
+                            gen,
+                            &rt::sample::Facets {
+                                builtin: "int",
+                                ..rt::sample::Facets::NONE
+                            },
+                        ),
+                    ),
+                    comment: rt::Nillable::Value(rt::sample::sample(gen)),
+                    discount: Some(rt::Nillable::Value(rt::sample::sample(gen))),
+                    priority: Some(rt::sample::sample(gen)),
+                    code: Some(
+                        rt::sample::sample_with(
+                            gen,
+                            &rt::sample::Facets {
+                                builtin: "string",
+                                pattern: Some("[A-Z]{2}[\\p{Nd}]{3}"),
+                                ..rt::sample::Facets::NONE
+                            },
+                        ),
+                    ),
+                    level: Some(
+                        rt::sample::sample_with(
+                            gen,
+                            &rt::sample::Facets {
+                                builtin: "int",
+                                min_inclusive: Some("1"),
+                                max_inclusive: Some("5"),
+                                ..rt::sample::Facets::NONE
+                            },
+                        ),
+                    ),
+                    contact: rt::sample::sample(gen),
+                    choice: gen.repeat(|gen| rt::sample::sample(gen)),
+                    sequence: gen.repeat(|gen| rt::sample::sample(gen)),
+                    shape: Some(rt::sample::sample(gen)),
+                    note: gen.nest(|gen| rt::sample::sample(gen)),
+                    extra: Some(rt::sample::sample(gen)),
+                    any: vec![
+                        rt::sample::any_element(gen,
+                        Some("urn:example:sample-extension"))
+                    ],
+                    other_attributes: Vec::new(),
+                }
+            }
+        }
+        impl rt::sample::Sample for OrderChoice {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                OrderChoice::Tag(rt::sample::sample(gen))
+            }
+        }
+        impl rt::sample::Sample for OrderResponse {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                let _ = &gen;
+                Self {
+                    accepted: rt::sample::sample(gen),
+                }
+            }
+        }
+        impl rt::sample::Sample for OrderSequence {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                let _ = &gen;
+                Self {
+                    line_no: rt::sample::sample(gen),
+                    line_text: rt::sample::sample(gen),
+                }
+            }
+        }
+        impl rt::sample::Sample for Restricted {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                let _ = &gen;
+                Self {
+                    version: Some(rt::sample::sample(gen)),
+                    id: rt::sample::sample(gen),
+                }
+            }
+        }
+        impl rt::sample::Sample for ShapeChoice {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                ShapeChoice::Circle(rt::sample::sample(gen))
+            }
+        }
+        /// Answers every operation with its sample response, after checking
+        /// that the request equals its sample request.
+        #[derive(Debug, Clone, Copy, Default)]
+        pub struct SampleOrdersService;
+        impl OrdersService for SampleOrdersService {
+            async fn order(
+                &self,
+                _headers: &Headers,
+                request: Order,
+            ) -> Result<OrderResponse, rt::ServiceError<Fault>> {
+                let expected: Order = rt::sample::sample(
+                    &mut rt::sample::Gen::new("order/request"),
+                );
+                if request != expected {
+                    return Err(rt::ServiceError::Soap {
+                        code: rt::FaultCode::Client,
+                        reason: format!(
+                            "{}: the request that arrived differs from the one sent:\n{:?}\nsent:\n{:?}",
+                            "order", request, expected
+                        ),
+                    });
+                }
+                Ok(rt::sample::sample(&mut rt::sample::Gen::new("order/response")))
+            }
+        }
+        /// Calls every operation the dispatcher can route with its sample
+        /// request and checks the response against its sample response.
+        pub async fn call_every_operation_orders(
+            client: &OrdersClient,
+        ) -> Vec<(&'static str, Result<(), String>)> {
+            let mut outcomes = Vec::new();
+            {
+                let request: Order = rt::sample::sample(
+                    &mut rt::sample::Gen::new("order/request"),
+                );
+                let outcome = match client.order(&request).await {
+                    Ok(response) => {
+                        let expected: OrderResponse = rt::sample::sample(
+                            &mut rt::sample::Gen::new("order/response"),
+                        );
+                        if response == expected {
+                            Ok(())
+                        } else {
+                            Err(
+                                format!(
+                                    "the response that arrived differs from the one sent:\n{:?}\nsent:\n{:?}",
+                                    response, expected
+                                ),
+                            )
+                        }
+                    }
+                    Err(error) => Err(error.to_string()),
+                };
+                outcomes.push(("order", outcome));
+            }
+            outcomes
+        }
     }
     /// Static descriptions of each operation as bound in the WSDL.
     pub mod operations {

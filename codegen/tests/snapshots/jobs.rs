@@ -1076,7 +1076,17 @@ pub mod jobs {
                     revision: Some(rt::sample::sample(gen)),
                     name: rt::sample::sample(gen),
                     state: rt::sample::sample(gen),
-                    priority: Some(rt::sample::sample(gen)),
+                    priority: Some(
+                        rt::sample::sample_with(
+                            gen,
+                            &rt::sample::Facets {
+                                builtin: "int",
+                                min_inclusive: Some("0"),
+                                max_inclusive: Some("9"),
+                                ..rt::sample::Facets::NONE
+                            },
+                        ),
+                    ),
                     weight: Some(rt::sample::sample(gen)),
                     tag: gen.repeat(|gen| rt::sample::sample(gen)),
                     parent: gen.nest(|gen| Box::new(rt::sample::sample(gen))),

@@ -21,8 +21,17 @@ pub mod polymorphism {
     pub const NS_MORE: &str = "urn:example:shapes:more";
     /// Generated from complex type `{urn:example:shapes}Circle`.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(deny_unknown_fields)
+    )]
     pub struct Circle {
         /// Attribute `id`.
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub id: Option<String>,
         pub label: String,
         pub radius: f64,
@@ -119,6 +128,7 @@ pub mod polymorphism {
     }
     /// An element declared with complex type `{urn:example:shapes}Circle` holds this: the type itself, or one derived from it, named on the wire by `xsi:type`.
     #[derive(Debug, Clone, PartialEq)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub enum CircleOrDerived {
         /// `{urn:example:shapes}Circle` itself (no `xsi:type`).
         Circle(Box<Circle>),
@@ -187,11 +197,32 @@ pub mod polymorphism {
     }
     /// Generated from complex type `{urn:example:shapes}Drawing`.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(deny_unknown_fields)
+    )]
     pub struct Drawing {
         pub main: ShapeOrDerived,
+        #[cfg_attr(
+            feature = "serde",
+            serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "rt::serde_support::optional_nillable"
+            )
+        )]
         pub backdrop: Option<rt::Nillable<ShapeOrDerived>>,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Vec::is_empty")
+        )]
         pub shape: Vec<ShapeOrDerived>,
         pub note: NoteOrDerived,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub circle: Option<CircleOrDerived>,
     }
     impl Drawing {
@@ -334,10 +365,23 @@ pub mod polymorphism {
     }
     /// Generated from complex type `{urn:example:shapes}Group`.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(deny_unknown_fields)
+    )]
     pub struct Group {
         /// Attribute `id`.
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub id: Option<String>,
         pub label: String,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Vec::is_empty")
+        )]
         pub member: Vec<ShapeOrDerived>,
     }
     impl Group {
@@ -427,8 +471,17 @@ pub mod polymorphism {
     }
     /// Generated from complex type `{urn:example:shapes}Note`.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(deny_unknown_fields)
+    )]
     pub struct Note {
         pub text: String,
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub author: Option<String>,
     }
     impl Note {
@@ -506,6 +559,7 @@ pub mod polymorphism {
     }
     /// An element declared with complex type `{urn:example:shapes}Note` holds this: the type itself, or one derived from it, named on the wire by `xsi:type`.
     #[derive(Debug, Clone, PartialEq)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub enum NoteOrDerived {
         /// `{urn:example:shapes}Note` itself (no `xsi:type`).
         Note(Box<Note>),
@@ -577,8 +631,17 @@ pub mod polymorphism {
     }
     /// Generated from complex type `{urn:example:shapes}Ring`.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(deny_unknown_fields)
+    )]
     pub struct Ring {
         /// Attribute `id`.
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub id: Option<String>,
         pub label: String,
         pub radius: f64,
@@ -701,8 +764,17 @@ pub mod polymorphism {
     }
     /// Generated from complex type `{urn:example:shapes}Shape`.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(deny_unknown_fields)
+    )]
     pub struct Shape {
         /// Attribute `id`.
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub id: Option<String>,
         pub label: String,
     }
@@ -777,6 +849,7 @@ pub mod polymorphism {
     }
     /// An element declared with abstract complex type `{urn:example:shapes}Shape` holds this: one of the types derived from it, named on the wire by `xsi:type`.
     #[derive(Debug, Clone, PartialEq)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub enum ShapeOrDerived {
         /// `xsi:type` `{urn:example:shapes}Circle`.
         Circle(Box<Circle>),
@@ -891,6 +964,11 @@ pub mod polymorphism {
     }
     /// Generated from complex type `{urn:example:shapes}ShortNote`.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(deny_unknown_fields)
+    )]
     pub struct ShortNote {
         pub text: String,
     }
@@ -953,8 +1031,17 @@ pub mod polymorphism {
     }
     /// Generated from complex type `{urn:example:shapes:more}Star`.
     #[derive(Debug, Clone, PartialEq, Default)]
+    #[cfg_attr(
+        feature = "serde",
+        derive(serde::Serialize, serde::Deserialize),
+        serde(deny_unknown_fields)
+    )]
     pub struct Star {
         /// Attribute `id`.
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         pub id: Option<String>,
         pub label: String,
         pub points: i32,
@@ -1051,6 +1138,7 @@ pub mod polymorphism {
     }
     /// The faults this service declares, decoded from a SOAP fault's detail.
     #[derive(Debug, Clone, PartialEq)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub enum Fault {}
     impl rt::FaultDetail for Fault {
         fn accepts(start: &rt::Start<'_>) -> bool {
@@ -1277,7 +1365,8 @@ pub mod polymorphism {
                 let _ = &gen;
                 Self {
                     main: rt::sample::sample(gen),
-                    backdrop: gen.nest(|gen| rt::sample::sample(gen)),
+                    backdrop: gen
+                        .nest(|gen| rt::Nillable::Value(rt::sample::sample(gen))),
                     shape: gen.many_with(|gen| rt::sample::sample(gen)),
                     note: rt::sample::sample(gen),
                     circle: gen.nest(|gen| rt::sample::sample(gen)),

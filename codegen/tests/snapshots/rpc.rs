@@ -794,6 +794,175 @@ pub mod rpc {
             None,
         )
     }
+    /// Sample values and a sample service, for round-trip tests.
+    pub mod samples {
+        use super::*;
+        impl rt::sample::Sample for AddRequest {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                let _ = &gen;
+                Self {
+                    pair: rt::sample::sample(gen),
+                    scale: rt::sample::sample(gen),
+                }
+            }
+        }
+        impl rt::sample::Sample for AddResponse {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                let _ = &gen;
+                Self {
+                    sum: rt::sample::sample(gen),
+                }
+            }
+        }
+        impl rt::sample::Sample for IntArray {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                let _ = &gen;
+                Self {
+                    item: gen.repeat(|gen| rt::Nillable::Value(rt::sample::sample(gen))),
+                    other_attributes: Vec::new(),
+                }
+            }
+        }
+        impl rt::sample::Sample for Pair {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                let _ = &gen;
+                Self {
+                    a: rt::sample::sample(gen),
+                    b: rt::sample::sample(gen),
+                }
+            }
+        }
+        impl rt::sample::Sample for TotalRequest {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                let _ = &gen;
+                Self {
+                    values: rt::sample::sample(gen),
+                }
+            }
+        }
+        impl rt::sample::Sample for TotalResponse {
+            fn sample(gen: &mut rt::sample::Gen) -> Self {
+                let _ = &gen;
+                Self {
+                    total: rt::sample::sample(gen),
+                }
+            }
+        }
+        /// Answers every operation with its sample response, after checking
+        /// that the request equals its sample request.
+        #[derive(Debug, Clone, Copy, Default)]
+        pub struct SampleCalcService;
+        impl CalcService for SampleCalcService {
+            async fn add(
+                &self,
+                _headers: &Headers,
+                request: AddRequest,
+            ) -> Result<AddResponse, rt::ServiceError<Fault>> {
+                let expected: AddRequest = rt::sample::sample(
+                    &mut rt::sample::Gen::new("add/request"),
+                );
+                if request != expected {
+                    return Err(rt::ServiceError::Soap {
+                        code: rt::FaultCode::Client,
+                        reason: format!(
+                            "{}: the request that arrived differs from the one sent:\n{:?}\nsent:\n{:?}",
+                            "add", request, expected
+                        ),
+                    });
+                }
+                Ok(rt::sample::sample(&mut rt::sample::Gen::new("add/response")))
+            }
+        }
+        /// Calls every operation the dispatcher can route with its sample
+        /// request and checks the response against its sample response.
+        pub async fn call_every_operation_calc(
+            client: &CalcClient,
+        ) -> Vec<(&'static str, Result<(), String>)> {
+            let mut outcomes = Vec::new();
+            {
+                let request: AddRequest = rt::sample::sample(
+                    &mut rt::sample::Gen::new("add/request"),
+                );
+                let outcome = match client.add(&request).await {
+                    Ok(response) => {
+                        let expected: AddResponse = rt::sample::sample(
+                            &mut rt::sample::Gen::new("add/response"),
+                        );
+                        if response == expected {
+                            Ok(())
+                        } else {
+                            Err(
+                                format!(
+                                    "the response that arrived differs from the one sent:\n{:?}\nsent:\n{:?}",
+                                    response, expected
+                                ),
+                            )
+                        }
+                    }
+                    Err(error) => Err(error.to_string()),
+                };
+                outcomes.push(("add", outcome));
+            }
+            outcomes
+        }
+        /// Answers every operation with its sample response, after checking
+        /// that the request equals its sample request.
+        #[derive(Debug, Clone, Copy, Default)]
+        pub struct SampleLegacyCalcService;
+        impl LegacyCalcService for SampleLegacyCalcService {
+            async fn total(
+                &self,
+                _headers: &Headers,
+                request: TotalRequest,
+            ) -> Result<TotalResponse, rt::ServiceError<Fault>> {
+                let expected: TotalRequest = rt::sample::sample(
+                    &mut rt::sample::Gen::new("total/request"),
+                );
+                if request != expected {
+                    return Err(rt::ServiceError::Soap {
+                        code: rt::FaultCode::Client,
+                        reason: format!(
+                            "{}: the request that arrived differs from the one sent:\n{:?}\nsent:\n{:?}",
+                            "total", request, expected
+                        ),
+                    });
+                }
+                Ok(rt::sample::sample(&mut rt::sample::Gen::new("total/response")))
+            }
+        }
+        /// Calls every operation the dispatcher can route with its sample
+        /// request and checks the response against its sample response.
+        pub async fn call_every_operation_legacy_calc(
+            client: &LegacyCalcClient,
+        ) -> Vec<(&'static str, Result<(), String>)> {
+            let mut outcomes = Vec::new();
+            {
+                let request: TotalRequest = rt::sample::sample(
+                    &mut rt::sample::Gen::new("total/request"),
+                );
+                let outcome = match client.total(&request).await {
+                    Ok(response) => {
+                        let expected: TotalResponse = rt::sample::sample(
+                            &mut rt::sample::Gen::new("total/response"),
+                        );
+                        if response == expected {
+                            Ok(())
+                        } else {
+                            Err(
+                                format!(
+                                    "the response that arrived differs from the one sent:\n{:?}\nsent:\n{:?}",
+                                    response, expected
+                                ),
+                            )
+                        }
+                    }
+                    Err(error) => Err(error.to_string()),
+                };
+                outcomes.push(("total", outcome));
+            }
+            outcomes
+        }
+    }
     /// Static descriptions of each operation as bound in the WSDL.
     pub mod operations {
         use super::*;

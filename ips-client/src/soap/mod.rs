@@ -6,10 +6,15 @@
 
 #[cfg(feature = "blocking")]
 pub mod blocking;
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod client;
 pub mod envelope;
 pub mod error;
+#[cfg(feature = "samples")]
 pub mod sample;
+#[cfg(feature = "serde")]
+pub mod serde_support;
 #[cfg(feature = "mock")]
 pub mod server;
 pub mod service;

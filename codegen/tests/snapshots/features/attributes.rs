@@ -391,7 +391,16 @@ pub mod attributes {
                     id: rt::sample::sample(gen),
                     note: Some(rt::sample::sample(gen)),
                     level: Some(rt::sample::sample(gen)),
-                    unit: Some(rt::sample::sample(gen)),
+                    unit: Some(
+                        rt::sample::sample_with(
+                            gen,
+                            &rt::sample::Facets {
+                                builtin: "string",
+                                enumeration: &["kg"],
+                                ..rt::sample::Facets::NONE
+                            },
+                        ),
+                    ),
                     local: Some(rt::sample::sample(gen)),
                     name: rt::sample::sample(gen),
                 }

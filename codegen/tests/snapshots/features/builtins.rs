@@ -1234,16 +1234,76 @@ pub mod builtins {
                     v_string: rt::sample::sample(gen),
                     v_normalized_string: rt::sample::sample(gen),
                     v_token: rt::sample::sample(gen),
-                    v_language: rt::sample::sample(gen),
-                    v_name: rt::sample::sample(gen),
-                    v_nc_name: rt::sample::sample(gen),
-                    v_nmtoken: rt::sample::sample(gen),
-                    v_nmtokens: rt::sample::sample(gen),
-                    v_id: rt::sample::sample(gen),
-                    v_idref: rt::sample::sample(gen),
-                    v_idrefs: rt::sample::sample(gen),
-                    v_any_uri: rt::sample::sample(gen),
-                    v_q_name: rt::sample::sample(gen),
+                    v_language: rt::sample::sample_with(
+                        gen,
+                        &rt::sample::Facets {
+                            builtin: "language",
+                            ..rt::sample::Facets::NONE
+                        },
+                    ),
+                    v_name: rt::sample::sample_with(
+                        gen,
+                        &rt::sample::Facets {
+                            builtin: "Name",
+                            ..rt::sample::Facets::NONE
+                        },
+                    ),
+                    v_nc_name: rt::sample::sample_with(
+                        gen,
+                        &rt::sample::Facets {
+                            builtin: "NCName",
+                            ..rt::sample::Facets::NONE
+                        },
+                    ),
+                    v_nmtoken: rt::sample::sample_with(
+                        gen,
+                        &rt::sample::Facets {
+                            builtin: "NMTOKEN",
+                            ..rt::sample::Facets::NONE
+                        },
+                    ),
+                    v_nmtokens: rt::sample::sample_with(
+                        gen,
+                        &rt::sample::Facets {
+                            builtin: "NMTOKENS",
+                            ..rt::sample::Facets::NONE
+                        },
+                    ),
+                    v_id: rt::sample::sample_with(
+                        gen,
+                        &rt::sample::Facets {
+                            builtin: "ID",
+                            ..rt::sample::Facets::NONE
+                        },
+                    ),
+                    v_idref: rt::sample::sample_with(
+                        gen,
+                        &rt::sample::Facets {
+                            builtin: "IDREF",
+                            ..rt::sample::Facets::NONE
+                        },
+                    ),
+                    v_idrefs: rt::sample::sample_with(
+                        gen,
+                        &rt::sample::Facets {
+                            builtin: "IDREFS",
+                            ..rt::sample::Facets::NONE
+                        },
+                    ),
+                    v_any_uri: rt::sample::sample_with(
+                        gen,
+                        &rt::sample::Facets {
+                            builtin: "anyURI",
+                            ..rt::sample::Facets::NONE
+                        },
+                    ),
+                    v_q_name: rt::sample::sample_with(
+                        gen,
+                        &rt::sample::Facets {
+                            builtin: "QName",
+                            ..rt::sample::Facets::NONE
+                        },
+                    ),
                     v_any_simple_type: rt::sample::sample(gen),
                     v_boolean: rt::sample::sample(gen),
                     v_byte: rt::sample::sample(gen),
@@ -1255,10 +1315,34 @@ pub mod builtins {
                     v_unsigned_int: rt::sample::sample(gen),
                     v_unsigned_long: rt::sample::sample(gen),
                     v_integer: rt::sample::sample(gen),
-                    v_non_negative_integer: rt::sample::sample(gen),
-                    v_positive_integer: rt::sample::sample(gen),
-                    v_non_positive_integer: rt::sample::sample(gen),
-                    v_negative_integer: rt::sample::sample(gen),
+                    v_non_negative_integer: rt::sample::sample_with(
+                        gen,
+                        &rt::sample::Facets {
+                            builtin: "nonNegativeInteger",
+                            ..rt::sample::Facets::NONE
+                        },
+                    ),
+                    v_positive_integer: rt::sample::sample_with(
+                        gen,
+                        &rt::sample::Facets {
+                            builtin: "positiveInteger",
+                            ..rt::sample::Facets::NONE
+                        },
+                    ),
+                    v_non_positive_integer: rt::sample::sample_with(
+                        gen,
+                        &rt::sample::Facets {
+                            builtin: "nonPositiveInteger",
+                            ..rt::sample::Facets::NONE
+                        },
+                    ),
+                    v_negative_integer: rt::sample::sample_with(
+                        gen,
+                        &rt::sample::Facets {
+                            builtin: "negativeInteger",
+                            ..rt::sample::Facets::NONE
+                        },
+                    ),
                     v_decimal: rt::sample::sample(gen),
                     v_float: rt::sample::sample(gen),
                     v_double: rt::sample::sample(gen),

@@ -334,9 +334,27 @@ pub mod builtins_dtd {
             fn sample(gen: &mut rt::sample::Gen) -> Self {
                 let _ = &gen;
                 Self {
-                    v_entity: rt::sample::sample(gen),
-                    v_entities: rt::sample::sample(gen),
-                    v_notation: rt::sample::sample(gen),
+                    v_entity: rt::sample::sample_with(
+                        gen,
+                        &rt::sample::Facets {
+                            builtin: "ENTITY",
+                            ..rt::sample::Facets::NONE
+                        },
+                    ),
+                    v_entities: rt::sample::sample_with(
+                        gen,
+                        &rt::sample::Facets {
+                            builtin: "ENTITIES",
+                            ..rt::sample::Facets::NONE
+                        },
+                    ),
+                    v_notation: rt::sample::sample_with(
+                        gen,
+                        &rt::sample::Facets {
+                            builtin: "NOTATION",
+                            ..rt::sample::Facets::NONE
+                        },
+                    ),
                 }
             }
         }

@@ -365,10 +365,44 @@ pub mod facets {
             fn sample(gen: &mut rt::sample::Gen) -> Self {
                 let _ = &gen;
                 Self {
-                    code: rt::sample::sample(gen),
-                    short: rt::sample::sample(gen),
-                    share: rt::sample::sample(gen),
-                    inline: rt::sample::sample(gen),
+                    code: rt::sample::sample_with(
+                        gen,
+                        &rt::sample::Facets {
+                            builtin: "string",
+                            min_length: Some(2u64),
+                            max_length: Some(8u64),
+                            pattern: Some("[A-Z]+[0-9]*"),
+                            ..rt::sample::Facets::NONE
+                        },
+                    ),
+                    short: rt::sample::sample_with(
+                        gen,
+                        &rt::sample::Facets {
+                            builtin: "string",
+                            min_length: Some(2u64),
+                            max_length: Some(4u64),
+                            pattern: Some("[A-Z]+[0-9]*"),
+                            ..rt::sample::Facets::NONE
+                        },
+                    ),
+                    share: rt::sample::sample_with(
+                        gen,
+                        &rt::sample::Facets {
+                            builtin: "decimal",
+                            min_inclusive: Some("0"),
+                            max_inclusive: Some("100"),
+                            fraction_digits: Some(2u32),
+                            ..rt::sample::Facets::NONE
+                        },
+                    ),
+                    inline: rt::sample::sample_with(
+                        gen,
+                        &rt::sample::Facets {
+                            builtin: "int",
+                            max_exclusive: Some("10"),
+                            ..rt::sample::Facets::NONE
+                        },
+                    ),
                 }
             }
         }

@@ -415,11 +415,64 @@ pub mod list_union {
             fn sample(gen: &mut rt::sample::Gen) -> Self {
                 let _ = &gen;
                 Self {
-                    flags: Some(rt::sample::sample(gen)),
-                    numbers: rt::sample::sample(gen),
-                    modes: rt::sample::sample(gen),
-                    width: rt::sample::sample(gen),
-                    words: rt::sample::sample(gen),
+                    flags: Some(
+                        rt::sample::sample_with(
+                            gen,
+                            &rt::sample::Facets {
+                                item: Some(
+                                    &rt::sample::Facets {
+                                        builtin: "int",
+                                        ..rt::sample::Facets::NONE
+                                    },
+                                ),
+                                ..rt::sample::Facets::NONE
+                            },
+                        ),
+                    ),
+                    numbers: rt::sample::sample_with(
+                        gen,
+                        &rt::sample::Facets {
+                            item: Some(
+                                &rt::sample::Facets {
+                                    builtin: "int",
+                                    ..rt::sample::Facets::NONE
+                                },
+                            ),
+                            ..rt::sample::Facets::NONE
+                        },
+                    ),
+                    modes: rt::sample::sample_with(
+                        gen,
+                        &rt::sample::Facets {
+                            item: Some(
+                                &rt::sample::Facets {
+                                    builtin: "string",
+                                    enumeration: &["read", "write"],
+                                    ..rt::sample::Facets::NONE
+                                },
+                            ),
+                            ..rt::sample::Facets::NONE
+                        },
+                    ),
+                    width: rt::sample::sample_with(
+                        gen,
+                        &rt::sample::Facets {
+                            builtin: "int",
+                            ..rt::sample::Facets::NONE
+                        },
+                    ),
+                    words: rt::sample::sample_with(
+                        gen,
+                        &rt::sample::Facets {
+                            item: Some(
+                                &rt::sample::Facets {
+                                    builtin: "string",
+                                    ..rt::sample::Facets::NONE
+                                },
+                            ),
+                            ..rt::sample::Facets::NONE
+                        },
+                    ),
                 }
             }
         }

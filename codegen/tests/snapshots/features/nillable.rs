@@ -479,11 +479,11 @@ pub mod nillable {
             fn sample(gen: &mut rt::sample::Gen) -> Self {
                 let _ = &gen;
                 Self {
-                    required: rt::sample::sample(gen),
-                    optional: Some(rt::sample::sample(gen)),
-                    absent: Some(rt::sample::sample(gen)),
-                    address: rt::sample::sample(gen),
-                    items: gen.repeat(|gen| rt::sample::sample(gen)),
+                    required: rt::Nillable::Value(rt::sample::sample(gen)),
+                    optional: Some(rt::Nillable::Value(rt::sample::sample(gen))),
+                    absent: Some(rt::Nillable::Value(rt::sample::sample(gen))),
+                    address: rt::Nillable::Value(rt::sample::sample(gen)),
+                    items: gen.repeat(|gen| rt::Nillable::Value(rt::sample::sample(gen))),
                 }
             }
         }

@@ -657,7 +657,14 @@ pub mod simple_content {
                 let _ = &gen;
                 Self {
                     currency: rt::sample::sample(gen),
-                    value: rt::sample::sample(gen),
+                    value: rt::sample::sample_with(
+                        gen,
+                        &rt::sample::Facets {
+                            builtin: "decimal",
+                            max_inclusive: Some("100"),
+                            ..rt::sample::Facets::NONE
+                        },
+                    ),
                 }
             }
         }

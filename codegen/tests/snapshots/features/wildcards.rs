@@ -322,7 +322,10 @@ pub mod wildcards {
                 let _ = &gen;
                 Self {
                     kind: rt::sample::sample(gen),
-                    any: vec![gen.raw_element(Some("urn:example:sample:any"))],
+                    any: vec![
+                        rt::sample::any_element(gen,
+                        Some("urn:example:sample-extension"))
+                    ],
                     other_attributes: Vec::new(),
                 }
             }
