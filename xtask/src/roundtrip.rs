@@ -61,110 +61,22 @@ pub fn spread<'a>(names: &[&'a str], count: usize) -> Vec<&'a str> {
         .collect()
 }
 
-/// The first abstract complex type that some element of `ty` (or of the
-/// types it reaches) is declared with: a value there is of a derived type
-/// named by `xsi:type`, which the generator does not support yet.
-/// `seen` holds the named types (`'t'`) and the elements (`'e'`) explored.
-fn abstract_type_in(
-    defs: &wsdl::Definitions,
-    ty: &wsdl::TypeRef,
-    seen: &mut BTreeSet<(char, wsdl::QName)>,
-) -> Option<wsdl::QName> {
-    let complex = match ty {
-        wsdl::TypeRef::Named(q) => match defs.schema.types.get(q) {
-            // Checked before `seen`: a type explored as some type's base
-            // may still be the declared type of an element.
-            Some(wsdl::TypeDef::Complex(c)) if c.abstract_ => return Some(q.clone()),
-            Some(wsdl::TypeDef::Complex(c)) if seen.insert(('t', q.clone())) => c,
-            _ => return None,
-        },
-        wsdl::TypeRef::Anonymous(def) => match def.as_ref() {
-            wsdl::TypeDef::Complex(c) => c,
-            wsdl::TypeDef::Simple(_) => return None,
-        },
-        wsdl::TypeRef::OfElement(q) => {
-            if !seen.insert(('e', q.clone())) {
-                return None;
-            }
-            let element = defs.schema.elements.get(q)?;
-            return abstract_type_in(defs, &element.ty.clone(), seen);
-        }
-    };
-    if let Some(derivation) = &complex.derivation {
-        // The base's own content is part of this type's (its abstractness is not).
-        if let Some(wsdl::TypeDef::Complex(base)) = defs.schema.types.get(&derivation.base) {
-            if seen.insert(('t', derivation.base.clone())) {
-                let base = wsdl::TypeDef::Complex(wsdl::ComplexType {
-                    abstract_: false,
-                    ..base.clone()
-                });
-                let found = abstract_type_in(defs, &wsdl::TypeRef::Anonymous(Box::new(base)), seen);
-                if found.is_some() {
-                    return found;
-                }
-            }
-        }
-    }
-    let wsdl::Content::Elements(group) = &complex.content else {
-        return None;
-    };
-    let mut stack = vec![group];
-    while let Some(group) = stack.pop() {
-        for particle in &group.particles {
-            match &particle.term {
-                wsdl::Term::Element(element) => {
-                    if let Some(found) = abstract_type_in(defs, &element.ty, seen) {
-                        return Some(found);
-                    }
-                }
-                wsdl::Term::Group(inner) => stack.push(inner),
-                wsdl::Term::Any(_) => {}
-            }
-        }
-    }
-    None
-}
-
-/// The abstract type an operation's messages reach, if any.
-fn abstract_type_of(defs: &wsdl::Definitions, op: &wsdl::Operation) -> Option<wsdl::QName> {
-    let mut seen = BTreeSet::new();
-    for message in op.input.iter().chain(&op.output) {
-        let parts = defs.messages.get(&message.message).map(|m| &m.parts);
-        for part in parts.into_iter().flatten() {
-            let ty = match &part.kind {
-                wsdl::PartKind::Element(q) => defs.schema.elements.get(q)?.ty.clone(),
-                wsdl::PartKind::Type(q) => wsdl::TypeRef::Named(q.clone()),
-            };
-            if let Some(found) = abstract_type_in(defs, &ty, &mut seen) {
-                return Some(found);
-            }
-        }
-    }
-    None
-}
-
-/// The operations chosen in each port type that has a SOAP binding, and
-/// those left out because they reach an abstract type (operation, type).
-fn choose_operations(
-    defs: &wsdl::Definitions,
-    count: usize,
-) -> (BTreeSet<String>, Vec<(String, wsdl::QName)>) {
+/// The operations chosen in each port type that has a SOAP binding.
+fn choose_operations(defs: &wsdl::Definitions, count: usize) -> BTreeSet<String> {
     let mut chosen = BTreeSet::new();
-    let mut abstract_ = Vec::new();
     for (name, port_type) in &defs.port_types {
         if !defs.bindings.values().any(|b| &b.port_type == name) {
             continue;
         }
-        let mut names = Vec::new();
-        for op in port_type.operations.iter().filter(|o| o.input.is_some()) {
-            match abstract_type_of(defs, op) {
-                Some(ty) => abstract_.push((op.name.clone(), ty)),
-                None => names.push(op.name.as_str()),
-            }
-        }
+        let names: Vec<&str> = port_type
+            .operations
+            .iter()
+            .filter(|o| o.input.is_some())
+            .map(|o| o.name.as_str())
+            .collect();
         chosen.extend(spread(&names, count).into_iter().map(str::to_owned));
     }
-    (chosen, abstract_)
+    chosen
 }
 
 /// One port type's part of the generated binary.
@@ -216,15 +128,7 @@ fn prepare(entry: &Entry, options: &Options, workspace: &Path) -> Result<Prepare
         ..wsdl::LoadOptions::default()
     };
     let defs = wsdl::load_with(&entry.wsdl, &load_options).map_err(|e| format!("load: {e}"))?;
-    let (chosen, abstract_) = choose_operations(&defs, options.operations);
-    let mut notes = Vec::new();
-    if let Some((operation, ty)) = abstract_.first() {
-        notes.push(format!(
-            "{} operations left out: their messages reach an abstract type, whose values \
-             need xsi:type polymorphism (not generated yet); for example `{operation}` reaches `{ty}`",
-            abstract_.len()
-        ));
-    }
+    let chosen = choose_operations(&defs, options.operations);
     let codegen_options = codegen::Options {
         module_name: "corpus".to_owned(),
         runtime_path: "ips_client::soap".to_owned(),
@@ -267,7 +171,7 @@ fn prepare(entry: &Entry, options: &Options, workspace: &Path) -> Result<Prepare
     let xsd = options.scratch.join("out").join(&entry.name).join("xsd");
     write_crate(&dir, &entry.name, &generated.source, &ports, workspace)?;
     let schema_notes = schemas::write_schema_set(&defs.files, &xsd)?;
-    let mut diagnostics: Vec<String> = notes;
+    let mut diagnostics: Vec<String> = Vec::new();
     diagnostics.extend(
         generated
             .summary

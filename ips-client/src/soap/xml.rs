@@ -734,7 +734,7 @@ impl<'a> XmlReader<'a> {
     /// declarations it needs, so it can be read again on its own.
     pub fn read_inner_xml(&mut self) -> Result<String, DecodeError> {
         let mut writer = XmlWriter::new();
-        self.copy_rest_into(&mut writer)?;
+        self.copy_rest_into(&mut writer, None)?;
         Ok(writer.into_string())
     }
 
@@ -743,10 +743,64 @@ impl<'a> XmlReader<'a> {
     /// element can be kept whole and read again later.
     pub fn read_element_xml(&mut self, start: &Start<'_>) -> Result<String, DecodeError> {
         let mut writer = XmlWriter::new();
-        self.write_start(&mut writer, start)?;
-        self.copy_rest_into(&mut writer)?;
+        self.copy_element(&mut writer, start)?;
         writer.end_element();
         Ok(writer.into_string())
+    }
+
+    /// Copies the element `start` (just read) and its content into `writer`,
+    /// leaving it open.
+    fn copy_element(
+        &mut self,
+        writer: &mut XmlWriter,
+        start: &Start<'_>,
+    ) -> Result<(), DecodeError> {
+        self.write_start(writer, start)?;
+        let root = writer.open_tag_end();
+        for a in &start.attributes {
+            self.bind_prefixes_used(writer, &a.value, root)?;
+        }
+        self.copy_rest_into(writer, root)
+    }
+
+    /// Binds, in the copy, the prefixes `text` seems to use as QName values
+    /// (`xsi:type="p:T"`, a fault code `soapenv:Client`): the copy declares
+    /// the prefixes its own names need, but a prefix named only in content
+    /// would otherwise be lost. Only prefixes bound where the text was read
+    /// count, so `https://...` adds nothing.
+    fn bind_prefixes_used(
+        &self,
+        writer: &mut XmlWriter,
+        text: &str,
+        root: Option<usize>,
+    ) -> Result<(), DecodeError> {
+        if !text.contains(':') {
+            return Ok(());
+        }
+        for token in text.split(|c: char| c.is_whitespace() || c == '"' || c == '\'') {
+            let Some((prefix, _)) = token.split_once(':') else {
+                continue;
+            };
+            let is_name = prefix
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic() || c == '_')
+                && prefix
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+            if !is_name {
+                continue;
+            }
+            // Declared prefixes only (not the reserved `xml` and `xmlns`).
+            if let Some(Some(namespace)) = self
+                .namespaces
+                .lookup(prefix)
+                .filter(|_| !prefix.is_empty())
+            {
+                writer.bind_used_prefix(prefix, namespace, root);
+            }
+        }
+        Ok(())
     }
 
     fn write_start(&self, writer: &mut XmlWriter, start: &Start<'_>) -> Result<(), DecodeError> {
@@ -761,13 +815,20 @@ impl<'a> XmlReader<'a> {
 
     /// Copies everything up to the end of the currently open element into
     /// `writer`; the end tag itself is consumed but not written.
-    fn copy_rest_into(&mut self, writer: &mut XmlWriter) -> Result<(), DecodeError> {
+    fn copy_rest_into(
+        &mut self,
+        writer: &mut XmlWriter,
+        root: Option<usize>,
+    ) -> Result<(), DecodeError> {
         let target = self.path.len();
         loop {
             match self.inner.read_event().map_err(|e| self.syntax(e))? {
                 Event::Start(start) => {
                     let opened = self.open(&start)?;
                     self.write_start(writer, &opened)?;
+                    for a in &opened.attributes {
+                        self.bind_prefixes_used(writer, &a.value, root)?;
+                    }
                 }
                 Event::End(_) => {
                     self.close();
@@ -778,10 +839,12 @@ impl<'a> XmlReader<'a> {
                 }
                 Event::Text(text) => {
                     let text = self.text(text.into_inner())?;
+                    self.bind_prefixes_used(writer, &text, root)?;
                     writer.text(&text).map_err(|e| self.syntax(e))?;
                 }
                 Event::CData(data) => {
                     let text = self.cdata(data.into_inner())?;
+                    self.bind_prefixes_used(writer, &text, root)?;
                     writer.text(&text).map_err(|e| self.syntax(e))?;
                 }
                 Event::DocType(_) => return Err(self.error(DecodeErrorKind::DocType)),
@@ -1096,13 +1159,23 @@ impl XmlWriter {
         self.stack.last().and_then(|e| e.default_ns.as_deref())
     }
 
+    /// A prefix bound to `namespace` here: the innermost binding of that
+    /// prefix, so a prefix rebound further in is not taken for its outer
+    /// meaning.
     fn prefix_for(&self, namespace: &str) -> Option<&str> {
-        self.stack.iter().rev().find_map(|e| {
-            e.prefixes
-                .iter()
-                .find(|(_, ns)| ns == namespace)
-                .map(|(p, _)| p.as_str())
-        })
+        let mut shadowed: Vec<&str> = Vec::new();
+        for open in self.stack.iter().rev() {
+            for (prefix, ns) in &open.prefixes {
+                if shadowed.contains(&prefix.as_str()) {
+                    continue;
+                }
+                if ns == namespace {
+                    return Some(prefix);
+                }
+                shadowed.push(prefix);
+            }
+        }
+        None
     }
 
     /// Declares a new prefix for `namespace` on the element just opened
@@ -1129,6 +1202,48 @@ impl XmlWriter {
             open.prefixes.push((prefix.clone(), namespace.to_owned()));
         }
         prefix
+    }
+
+    /// Where the open start tag's attributes end, while it is still open:
+    /// declarations can be inserted there later (see `bind_used_prefix`).
+    fn open_tag_end(&self) -> Option<usize> {
+        self.tag_open.then_some(self.buf.len())
+    }
+
+    /// Binds `prefix` to `namespace` for content a copy is about to write:
+    /// on the element still open, else on the copy's root start tag (which
+    /// ends at `root`), unless some open element binds `prefix` to another
+    /// namespace (then the root's binding would not reach the content).
+    pub(crate) fn bind_used_prefix(&mut self, prefix: &str, namespace: &str, root: Option<usize>) {
+        if prefix == "xml" || prefix == "xmlns" {
+            return;
+        }
+        let in_scope = self.stack.iter().rev().find_map(|e| {
+            e.prefixes
+                .iter()
+                .find(|(p, _)| p == prefix)
+                .map(|(_, ns)| ns.as_str())
+        });
+        if in_scope == Some(namespace) {
+            return;
+        }
+        let declaration = format!(
+            " xmlns:{prefix}=\"{}\"",
+            quick_xml::escape::escape(namespace)
+        );
+        if self.tag_open {
+            self.buf.push_str(&declaration);
+            if let Some(open) = self.stack.last_mut() {
+                open.prefixes
+                    .push((prefix.to_owned(), namespace.to_owned()));
+            }
+        } else if let (None, Some(at)) = (in_scope, root) {
+            self.buf.insert_str(at, &declaration);
+            if let Some(open) = self.stack.first_mut() {
+                open.prefixes
+                    .push((prefix.to_owned(), namespace.to_owned()));
+            }
+        }
     }
 
     /// Marks the next element opened, named `element`, with
@@ -1935,8 +2050,7 @@ impl RawElement {
     /// Reads the element `start` (just returned by the reader) whole.
     pub fn read(reader: &mut XmlReader<'_>, start: &Start<'_>) -> Result<Self, DecodeError> {
         let mut writer = XmlWriter::fragment();
-        reader.write_start(&mut writer, start)?;
-        reader.copy_rest_into(&mut writer)?;
+        reader.copy_element(&mut writer, start)?;
         writer.end_element();
         Ok(RawElement {
             namespace: start.namespace().map(str::to_owned),
@@ -2491,5 +2605,21 @@ mod tests {
         let member = r.next_child().unwrap().unwrap();
         let found = member.xsi_type.expect("xsi:type read");
         assert!(found.is(XmlName::new(Some("urn:b"), "Star")));
+    }
+
+    #[test]
+    fn copies_keep_the_prefixes_qname_values_use() {
+        // `p` appears only in values: the copy still binds it, and nothing
+        // else it does not use.
+        let doc = br#"<d xmlns:p="urn:p" xmlns:q="urn:q" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><x xsi:type="p:T"><y>see https://example.com</y><z>p:V</z></x></d>"#;
+        let mut r = XmlReader::new(doc, &Limits::default());
+        r.root().unwrap();
+        let start = r.next_child().unwrap().unwrap();
+        let copy = r.read_element_xml(&start).unwrap();
+        assert!(!copy.contains("urn:q"), "{copy}");
+        let mut again = XmlReader::new(copy.as_bytes(), &Limits::default());
+        let root = again.root().unwrap();
+        let found = root.xsi_type.expect("xsi:type read back");
+        assert!(found.is(XmlName::new(Some("urn:p"), "T")), "{copy}");
     }
 }
