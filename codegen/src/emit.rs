@@ -1262,6 +1262,13 @@ fn emit_client(plan: &Plan, client: &ClientPlan, cx: &Cx) -> TokenStream {
     let doc = doc_attrs(client.doc.as_deref());
     let origin = doc_line(&format!("Client for port type `{}`.", client.port_type));
     let methods = client.operations.iter().map(|op| emit_method(plan, op, cx));
+    let (version, version_doc) = match client.soap_version {
+        SoapVersion::Soap11 => (quote! { #rt::SoapVersion::Soap11 }, "SOAP 1.1"),
+        SoapVersion::Soap12 => (quote! { #rt::SoapVersion::Soap12 }, "SOAP 1.2"),
+    };
+    let version_doc = doc_line(&format!(
+        "The SOAP version this client connects with by default: {version_doc}."
+    ));
     quote! {
         #doc
         #origin
@@ -1271,9 +1278,20 @@ fn emit_client(plan: &Plan, client: &ClientPlan, cx: &Cx) -> TokenStream {
             headers: #headers_struct,
         }
         impl #name {
-            /// A client that sends every call through `transport`.
+            #version_doc
+            pub const SOAP_VERSION: #rt::SoapVersion = #version;
+            /// A client that sends every call through `transport` (whose
+            /// SOAP version decides which binding is used).
             pub fn new(transport: #rt::SoapClient) -> Self {
                 Self { transport, headers: Default::default() }
+            }
+            /// A client for `endpoint` with default settings and
+            /// [`SOAP_VERSION`](Self::SOAP_VERSION).
+            pub fn connect(endpoint: &str) -> Result<Self, #rt::ConfigError> {
+                let transport = #rt::SoapClient::builder(endpoint)
+                    .version(Self::SOAP_VERSION)
+                    .build()?;
+                Ok(Self::new(transport))
             }
             /// Replaces the header blocks sent with each call.
             pub fn with_headers(mut self, headers: #headers_struct) -> Self {

@@ -92,6 +92,12 @@ pub struct Options {
     /// huge WSDLs of which a program calls a few operations. A name that no
     /// port type declares is an error.
     pub operations: Option<BTreeSet<String>>,
+    /// The SOAP version generated clients connect with by default (their
+    /// `SOAP_VERSION` and `connect`), for port types bound in it; `None`
+    /// picks, per port type, the version most of its operations are bound
+    /// in. A version no port type is bound in is an error. The transport's
+    /// own setting still decides for a client built with `new`.
+    pub soap_version: Option<wsdl::SoapVersion>,
 }
 
 impl Default for Options {
@@ -109,6 +115,7 @@ impl Default for Options {
             serde: false,
             cli: false,
             operations: None,
+            soap_version: None,
         }
     }
 }
@@ -539,6 +546,13 @@ impl Builder {
             .operations
             .get_or_insert_with(BTreeSet::new)
             .extend(names.into_iter().map(Into::into));
+        self
+    }
+
+    /// The SOAP version generated clients prefer (see
+    /// [`Options::soap_version`]).
+    pub fn soap_version(mut self, version: wsdl::SoapVersion) -> Self {
+        self.options.soap_version = Some(version);
         self
     }
 

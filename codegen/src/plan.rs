@@ -383,6 +383,10 @@ pub struct ClientPlan {
     pub doc: Option<String>,
     pub port_type: QName,
     pub operations: Vec<OperationPlan>,
+    /// The SOAP version the generated client connects with by default:
+    /// [`Options::soap_version`] when its bindings have it, else the
+    /// version most of its operations are bound in (1.1 on a tie).
+    pub soap_version: SoapVersion,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -2299,6 +2303,17 @@ impl<'d> Planner<'d> {
             if operations.is_empty() && self.options.operations.is_some() {
                 continue;
             }
+            let bound = |version: SoapVersion| {
+                operations
+                    .iter()
+                    .filter(|op| op.bindings.iter().any(|(v, _)| *v == version))
+                    .count()
+            };
+            let soap_version = match self.options.soap_version {
+                Some(preferred) if bound(preferred) > 0 => preferred,
+                _ if bound(SoapVersion::Soap12) > bound(SoapVersion::Soap11) => SoapVersion::Soap12,
+                _ => SoapVersion::Soap11,
+            };
             clients.push(ClientPlan {
                 name: client_name,
                 service_trait,
@@ -2306,7 +2321,22 @@ impl<'d> Planner<'d> {
                 doc: port_type.documentation.clone(),
                 port_type: port_type_name.clone(),
                 operations,
+                soap_version,
             });
+        }
+        if let Some(preferred) = self.options.soap_version {
+            if !clients.is_empty() && clients.iter().all(|c| c.soap_version != preferred) {
+                return Err(Error::InvalidOption {
+                    option: "soap_version",
+                    message: format!(
+                        "{}: no port type of this WSDL is bound in that version",
+                        match preferred {
+                            SoapVersion::Soap11 => "SOAP 1.1",
+                            SoapVersion::Soap12 => "SOAP 1.2",
+                        }
+                    ),
+                });
+            }
         }
         Ok(clients)
     }

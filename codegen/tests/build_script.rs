@@ -127,3 +127,26 @@ fn overridden_types_are_not_generated_and_renamed_ones_are() {
     assert!(source.contains("pub struct Item {"));
     assert!(!source.contains("ItemRecord {"));
 }
+
+#[test]
+fn the_preferred_soap_version_must_be_one_the_wsdl_binds() {
+    // The scratch WSDL binds SOAP 1.1 only.
+    let source = generate_with(codegen::Options {
+        soap_version: Some(wsdl::SoapVersion::Soap11),
+        ..codegen::Options::default()
+    })
+    .expect("1.1 is bound")
+    .source;
+    assert!(source.contains("pub const SOAP_VERSION: rt::SoapVersion = rt::SoapVersion::Soap11;"));
+    assert!(source.contains("pub fn connect(endpoint: &str)"));
+    let err = generate_with(codegen::Options {
+        soap_version: Some(wsdl::SoapVersion::Soap12),
+        ..codegen::Options::default()
+    })
+    .expect_err("1.2 is not bound")
+    .to_string();
+    assert!(
+        err.contains("soap_version") && err.contains("SOAP 1.2"),
+        "{err}"
+    );
+}

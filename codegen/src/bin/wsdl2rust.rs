@@ -72,6 +72,10 @@ enum Command {
         /// `xs:local` or a unique local name (repeatable).
         #[arg(long = "map-type", value_name = "XSD=RUST", value_parser = key_value)]
         map_types: Vec<(String, String)>,
+        /// The SOAP version generated clients connect with by default
+        /// (`1.1` or `1.2`; by default the version most operations are bound in).
+        #[arg(long = "soap-version", value_name = "VERSION", value_parser = parse_soap_version)]
+        soap_version: Option<wsdl::SoapVersion>,
         /// Name a generated type yourself: `XSD=NAME` (repeatable).
         #[arg(long = "rename", value_name = "XSD=NAME", value_parser = key_value)]
         renames: Vec<(String, String)>,
@@ -108,6 +112,15 @@ enum Command {
     },
 }
 
+/// `1.1` or `1.2`.
+fn parse_soap_version(text: &str) -> Result<wsdl::SoapVersion, String> {
+    match text {
+        "1.1" => Ok(wsdl::SoapVersion::Soap11),
+        "1.2" => Ok(wsdl::SoapVersion::Soap12),
+        _ => Err(format!("expected 1.1 or 1.2, got {text:?}")),
+    }
+}
+
 /// `KEY=VALUE`, split at the last `=` (keys may hold `{uri}` with `=` in it).
 fn key_value(text: &str) -> Result<(String, String), String> {
     match text.rsplit_once('=') {
@@ -141,6 +154,7 @@ fn main() -> ExitCode {
             blocking,
             module_tree,
             map_types,
+            soap_version,
             renames,
             serde,
             cli,
@@ -160,6 +174,7 @@ fn main() -> ExitCode {
             };
             options.sensitive_fields.extend(sensitive_fields);
             options.type_overrides.extend(map_types);
+            options.soap_version = soap_version;
             options.renames.extend(renames);
             if !only_operations.is_empty() {
                 options.operations = Some(only_operations.into_iter().collect());
@@ -239,6 +254,9 @@ fn generate(wsdl: &Path, out_dir: &Path, options: &codegen::Options) -> Result<(
     }
     if let Some(operations) = &options.operations {
         builder = builder.only_operations(operations);
+    }
+    if let Some(version) = options.soap_version {
+        builder = builder.soap_version(version);
     }
     let written = builder.generate().map_err(|e| generate_error(wsdl, e))?;
     let mut out = String::new();

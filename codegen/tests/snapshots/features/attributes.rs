@@ -220,12 +220,23 @@ pub mod attributes {
         headers: Headers,
     }
     impl EchoClient {
-        /// A client that sends every call through `transport`.
+        /// The SOAP version this client connects with by default: SOAP 1.1.
+        pub const SOAP_VERSION: rt::SoapVersion = rt::SoapVersion::Soap11;
+        /// A client that sends every call through `transport` (whose
+        /// SOAP version decides which binding is used).
         pub fn new(transport: rt::SoapClient) -> Self {
             Self {
                 transport,
                 headers: Default::default(),
             }
+        }
+        /// A client for `endpoint` with default settings and
+        /// [`SOAP_VERSION`](Self::SOAP_VERSION).
+        pub fn connect(endpoint: &str) -> Result<Self, rt::ConfigError> {
+            let transport = rt::SoapClient::builder(endpoint)
+                .version(Self::SOAP_VERSION)
+                .build()?;
+            Ok(Self::new(transport))
         }
         /// Replaces the header blocks sent with each call.
         pub fn with_headers(mut self, headers: Headers) -> Self {
