@@ -779,7 +779,20 @@ impl<'d> Planner<'d> {
             })) = types.get(current)
             {
                 let base = &derivation.base;
-                if !seen.insert(base.clone()) || !is_struct(base) {
+                if !seen.insert(base.clone()) {
+                    break;
+                }
+                if !is_struct(base) {
+                    if matches!(types.get(base), Some(TypeDef::Complex(_)))
+                        && base.namespace.as_deref() != Some(SOAP_ENCODING_NS)
+                    {
+                        // An array wrapper is a `Vec`, which has no variants.
+                        self.diagnostics.insert(format!(
+                            "`{name}` derives from array type `{base}`: where `{base}` is \
+                             declared only its own items are read (xsi:type is not \
+                             supported on array types)"
+                        ));
+                    }
                     break;
                 }
                 derived

@@ -2,7 +2,8 @@
 //! 127.0.0.1: generated subcommands for every operation, JSON and table
 //! output, exit statuses, `watch-job`, and secrets kept out of all output.
 
-use std::path::PathBuf;
+mod common;
+
 use std::process::{Command, Output};
 
 use ips_client::api::cli::ips_api_port_type_client::COMMANDS;
@@ -73,29 +74,12 @@ fn json(output: &Output) -> Value {
         .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", stdout(output)))
 }
 
-/// The operation names of the WSDL this build generated from.
-fn wsdl_operations() -> Vec<String> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let wsdl = match std::env::var_os("IPS_WSDL").filter(|v| !v.is_empty()) {
-        Some(path) => root.join("..").join(path),
-        None => root.join("wsdl/IpsApi-2014-04-03.wsdl"),
-    };
-    let defs = wsdl::load(&wsdl).expect("the WSDL the client was built from");
-    let mut names: Vec<String> = defs
-        .port_types
-        .values()
-        .flat_map(|p| p.operations.iter().map(|o| o.name.clone()))
-        .collect();
-    names.sort();
-    names
-}
-
 #[test]
 fn help_lists_a_subcommand_for_every_operation_of_the_wsdl() {
     let output = run_with(None, &[("IPS_PASSWORD", DEFAULT_PASSWORD)], &["--help"]);
     assert_eq!(status(&output), 0, "{}", stderr(&output));
     let help = stdout(&output);
-    let operations = wsdl_operations();
+    let operations = common::wsdl_operations();
     let mut generated: Vec<String> = COMMANDS.iter().map(|(_, op)| (*op).to_owned()).collect();
     generated.sort();
     assert_eq!(generated, operations, "one subcommand per WSDL operation");

@@ -4,6 +4,8 @@
 //! service -> response, with every field of every request and response set
 //! to generated, non-trivial values, checked equal on arrival both ways.
 
+mod common;
+
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -49,23 +51,6 @@ impl Handler for SampleHandler {
     }
 }
 
-/// The WSDL this build generated from, and its operation names.
-fn wsdl_operations() -> Vec<String> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let wsdl = match std::env::var_os("IPS_WSDL").filter(|v| !v.is_empty()) {
-        Some(path) => root.join("..").join(path),
-        None => root.join("wsdl/IpsApi-2014-04-03.wsdl"),
-    };
-    let defs = wsdl::load(&wsdl).expect("the WSDL the client was built from");
-    let mut names: Vec<String> = defs
-        .port_types
-        .values()
-        .flat_map(|p| p.operations.iter().map(|o| o.name.clone()))
-        .collect();
-    names.sort();
-    names
-}
-
 async fn round_trip(version: SoapVersion) {
     let handler = SampleHandler::default();
     let server = TestServer::start(handler.clone()).await.expect("server");
@@ -95,7 +80,7 @@ async fn round_trip(version: SoapVersion) {
     called.sort();
     assert_eq!(
         called,
-        wsdl_operations(),
+        common::wsdl_operations(),
         "every operation of the WSDL is exercised"
     );
 

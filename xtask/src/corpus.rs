@@ -111,8 +111,8 @@ pub fn read_manifest(dir: &Path) -> Result<Vec<Entry>, String> {
     Ok(entries)
 }
 
-/// A crate name made of the entry name (`[a-z0-9_]`).
-fn crate_name(entry: &str) -> String {
+/// A crate name made of `prefix` and the entry name (`[a-z0-9_]`).
+pub fn crate_name(prefix: &str, entry: &str) -> String {
     let mut name: String = entry
         .chars()
         .map(|c| {
@@ -123,7 +123,7 @@ fn crate_name(entry: &str) -> String {
             }
         })
         .collect();
-    name.insert_str(0, "corpus_");
+    name.insert_str(0, prefix);
     name
 }
 
@@ -175,7 +175,7 @@ fn write_scratch(
         "[package]\nname = \"{}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
          [lib]\npath = \"src/lib.rs\"\n\n\
          [dependencies]\nips-client = {{ path = {:?}, default-features = false }}\n",
-        crate_name(entry),
+        crate_name("corpus_", entry),
         workspace.join("ips-client").display().to_string(),
     );
     let lib = format!(
@@ -253,7 +253,7 @@ fn check_all(
             continue;
         };
         let krate = rest.split('`').next().unwrap_or_default();
-        if let Some(member) = members.iter().find(|m| crate_name(m) == krate) {
+        if let Some(member) = members.iter().find(|m| crate_name("corpus_", m) == krate) {
             failures
                 .entry((*member).to_owned())
                 .or_insert_with(|| (line.to_owned(), 1));
@@ -484,8 +484,8 @@ mod tests {
 
     #[test]
     fn crate_names_are_valid() {
-        assert_eq!(crate_name("onvif-media2"), "corpus_onvif_media2");
-        assert_eq!(crate_name("A.b"), "corpus_a_b");
+        assert_eq!(crate_name("corpus_", "onvif-media2"), "corpus_onvif_media2");
+        assert_eq!(crate_name("corpus_", "A.b"), "corpus_a_b");
     }
 
     #[test]

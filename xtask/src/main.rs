@@ -48,7 +48,7 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Write a WSDL's inline schemas to .xsd files (and all.xsd importing them).
+    /// Copy every schema a WSDL reads (inline or imported) into a directory, with all.xsd importing them all.
     ExtractSchemas {
         /// The WSDL.
         wsdl: PathBuf,
@@ -159,10 +159,11 @@ fn main() -> ExitCode {
             }
         }
         Command::ExtractSchemas { wsdl, out_dir } => match schemas::extract(&wsdl, &out_dir) {
-            Ok(files) => {
-                for file in files {
-                    println!("wrote {}", out_dir.join(file).display());
+            Ok(notes) => {
+                for note in notes {
+                    println!("note: {note}");
                 }
+                println!("wrote {}", out_dir.join("all.xsd").display());
                 ExitCode::SUCCESS
             }
             Err(error) => {

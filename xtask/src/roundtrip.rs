@@ -108,17 +108,7 @@ struct Row {
 }
 
 fn crate_name(entry: &str) -> String {
-    let name: String = entry
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("roundtrip_{name}")
+    crate::corpus::crate_name("roundtrip_", entry)
 }
 
 /// Generates one entry's crate and writes its schema set.

@@ -1163,19 +1163,22 @@ impl XmlWriter {
     /// prefix, so a prefix rebound further in is not taken for its outer
     /// meaning.
     fn prefix_for(&self, namespace: &str) -> Option<&str> {
-        let mut shadowed: Vec<&str> = Vec::new();
-        for open in self.stack.iter().rev() {
-            for (prefix, ns) in &open.prefixes {
-                if shadowed.contains(&prefix.as_str()) {
-                    continue;
-                }
-                if ns == namespace {
-                    return Some(prefix);
-                }
-                shadowed.push(prefix);
-            }
-        }
-        None
+        // No allocation: this runs for every namespaced attribute written.
+        self.stack
+            .iter()
+            .enumerate()
+            .rev()
+            .find_map(|(depth, open)| {
+                open.prefixes
+                    .iter()
+                    .filter(|(_, ns)| ns == namespace)
+                    .map(|(prefix, _)| prefix.as_str())
+                    .find(|prefix| {
+                        !self.stack[depth + 1..]
+                            .iter()
+                            .any(|inner| inner.prefixes.iter().any(|(p, _)| p == prefix))
+                    })
+            })
     }
 
     /// Declares a new prefix for `namespace` on the element just opened

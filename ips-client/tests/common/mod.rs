@@ -117,3 +117,20 @@ pub fn canonical_header(envelope: &str) -> Vec<Canonical> {
     }
     out
 }
+
+/// The operation names of the WSDL this build generated from.
+pub fn wsdl_operations() -> Vec<String> {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let wsdl = match std::env::var_os("IPS_WSDL").filter(|v| !v.is_empty()) {
+        Some(path) => root.join("..").join(path),
+        None => root.join("wsdl/IpsApi-2014-04-03.wsdl"),
+    };
+    let defs = wsdl::load(&wsdl).expect("the WSDL the client was built from");
+    let mut names: Vec<String> = defs
+        .port_types
+        .values()
+        .flat_map(|p| p.operations.iter().map(|o| o.name.clone()))
+        .collect();
+    names.sort();
+    names
+}
