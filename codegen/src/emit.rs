@@ -237,75 +237,79 @@ fn namespace_guard(cx: &Cx, subject: &Ident, name: &QName) -> TokenStream {
     }
 }
 
-/// The generated module's items, in parts, so they can be written to one
-/// file or spread over a module tree.
-pub struct Emitted {
+/// One piece of the generated module. Pieces are emitted independently (and
+/// in parallel, see `render`), so each needs only the plan and a [`Cx`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
     /// Namespace constants.
-    pub head: TokenStream,
-    /// One entry per generated type: its Rust name and its items.
-    pub types: Vec<(String, TokenStream)>,
-    /// Faults, headers, endpoints, clients and services.
-    pub rest: TokenStream,
-    /// The items of the `samples` module, when asked for.
-    pub samples: Option<TokenStream>,
+    Head,
+    /// The items of one generated type, by its index in `Plan::types`.
+    Type(usize),
+    /// Faults, headers, endpoints, clients and (with `server`) services.
+    Rest { server: bool },
+    /// The items of the `samples` module.
+    Samples,
     /// The `operations` module.
-    pub operations: TokenStream,
+    Operations,
+    /// The blocking clients.
+    Blocking,
+    /// The `cli` module.
+    Cli,
 }
 
-pub fn emit(plan: &Plan, cx: &Cx, server: bool, samples: bool) -> Emitted {
-    let types = plan
-        .types
-        .iter()
-        .map(|item| {
-            let tokens = match item {
-                TypeItem::Struct(s) => emit_struct(s, cx),
-                TypeItem::Enum(e) => emit_enum(e, cx),
-                TypeItem::Alias(a) => emit_alias(a),
-                TypeItem::Array(a) => emit_array(a),
-                TypeItem::Choice(c) => emit_choice(c, cx),
-                TypeItem::Polymorphic(p) => emit_polymorphic(p, cx),
-            };
-            (item.name().to_owned(), tokens)
-        })
-        .collect();
-    let faults = emit_faults(plan, cx);
-    let headers = emit_headers(plan, cx);
-    let clients = plan.clients.iter().map(|c| emit_client(plan, c, cx));
-    let services = plan
-        .clients
-        .iter()
-        .filter(|_| server)
-        .map(|c| crate::emit_server::emit_service(plan, c, cx));
-    let samples = samples.then(|| crate::emit_samples::emit_samples(plan, cx));
-    let endpoints = emit_endpoints(plan);
-    let descriptors = plan
-        .clients
-        .iter()
-        .flat_map(|c| &c.operations)
-        .map(|op| emit_descriptor(op, cx));
-    let namespace_consts = plan.namespaces.iter().map(|(uri, name)| {
-        let name = ident(name);
-        let doc = doc_line(&format!("`{uri}`"));
-        quote! { #doc pub const #name: &str = #uri; }
-    });
-    Emitted {
-        head: quote! { #(#namespace_consts)* },
-        types,
-        rest: quote! {
-            #faults
-            #headers
-            #endpoints
-            #(#clients)*
-            #(#services)*
+pub fn emit_part(plan: &Plan, cx: &Cx, options: &crate::Options, part: Part) -> TokenStream {
+    match part {
+        Part::Head => {
+            let namespace_consts = plan.namespaces.iter().map(|(uri, name)| {
+                let name = ident(name);
+                let doc = doc_line(&format!("`{uri}`"));
+                quote! { #doc pub const #name: &str = #uri; }
+            });
+            quote! { #(#namespace_consts)* }
+        }
+        Part::Type(index) => match &plan.types[index] {
+            TypeItem::Struct(s) => emit_struct(s, cx),
+            TypeItem::Enum(e) => emit_enum(e, cx),
+            TypeItem::Alias(a) => emit_alias(a),
+            TypeItem::Array(a) => emit_array(a),
+            TypeItem::Choice(c) => emit_choice(c, cx),
+            TypeItem::Polymorphic(p) => emit_polymorphic(p, cx),
         },
-        samples,
-        operations: quote! {
-            /// Static descriptions of each operation as bound in the WSDL.
-            pub mod operations {
-                use super::*;
-                #(#descriptors)*
+        Part::Rest { server } => {
+            let faults = emit_faults(plan, cx);
+            let headers = emit_headers(plan, cx);
+            let endpoints = emit_endpoints(plan);
+            let clients = plan.clients.iter().map(|c| emit_client(plan, c, cx));
+            let services = plan
+                .clients
+                .iter()
+                .filter(|_| server)
+                .map(|c| crate::emit_server::emit_service(plan, c, cx));
+            quote! {
+                #faults
+                #headers
+                #endpoints
+                #(#clients)*
+                #(#services)*
             }
-        },
+        }
+        Part::Samples => crate::emit_samples::emit_samples(plan, cx),
+        Part::Blocking => crate::emit_blocking::emit_blocking(plan, cx),
+        Part::Cli => crate::emit_cli::emit_cli(plan, cx, options),
+        Part::Operations => {
+            let descriptors = plan
+                .clients
+                .iter()
+                .flat_map(|c| &c.operations)
+                .map(|op| emit_descriptor(op, cx));
+            quote! {
+                /// Static descriptions of each operation as bound in the WSDL.
+                pub mod operations {
+                    use super::*;
+                    #(#descriptors)*
+                }
+            }
+        }
     }
 }
 

@@ -140,6 +140,9 @@ struct Loader<'o> {
     schemas: Vec<SchemaUnit>,
     unit_keys: HashSet<(usize, Vec<usize>, Option<String>)>,
     queue: VecDeque<Task>,
+    /// Documents parsed ahead of their turn (see [`Loader::prefetch`]), by
+    /// canonical path.
+    prefetched: HashMap<PathBuf, Element>,
 }
 
 pub(crate) fn load_files(entry: &Path, options: &LoadOptions) -> Result<Loaded, Error> {
@@ -151,6 +154,7 @@ pub(crate) fn load_files(entry: &Path, options: &LoadOptions) -> Result<Loaded, 
         schemas: Vec::new(),
         unit_keys: HashSet::new(),
         queue: VecDeque::new(),
+        prefetched: HashMap::new(),
     };
     let doc = loader.read(entry, None)?;
     let root = &loader.docs[doc].root;
@@ -220,6 +224,7 @@ impl Loader<'_> {
         for (at, path, tns) in inline {
             self.add_unit(doc, at, path, tns, false);
         }
+        self.prefetch(doc, &refs);
         for (location, path, reference) in refs {
             self.follow(doc, &location, &path, reference)?;
         }
@@ -261,6 +266,7 @@ impl Loader<'_> {
                 _ => {}
             }
         }
+        self.prefetch(doc, &refs);
         for (location, path, reference) in refs {
             self.follow(doc, &location, &path, reference)?;
         }
@@ -415,6 +421,64 @@ impl Loader<'_> {
         Ok(normalize(&self.docs[from].dir.join(decoded)))
     }
 
+    /// Parses the files `refs` name that are not read yet, several at a
+    /// time on as many threads as the machine has cores, so that following
+    /// the references one by one finds them parsed. Only successes are
+    /// kept: a file that fails here is read again in its turn, which reports
+    /// the error exactly as a sequential load does (and in the same order).
+    fn prefetch(&mut self, from: usize, refs: &[(String, String, Reference)]) {
+        let mut targets: Vec<(PathBuf, String)> = Vec::new();
+        for (location, path, _) in refs {
+            let Ok(target) = self.local_path(location, from, path) else {
+                continue;
+            };
+            let Ok(key) = std::fs::canonicalize(&target) else {
+                continue;
+            };
+            let known = self.by_file.contains_key(&key)
+                || self.prefetched.contains_key(&key)
+                || targets.iter().any(|(k, _)| *k == key);
+            if !known {
+                targets.push((key, target.display().to_string()));
+            }
+        }
+        let threads = std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .min(8)
+            .min(targets.len());
+        if threads < 2 {
+            return;
+        }
+        let (limit, inert_doctype) = (self.options.max_file_bytes, self.options.inert_doctype);
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = || {
+            let mut parsed = Vec::new();
+            loop {
+                let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some((key, file)) = targets.get(index) else {
+                    return parsed;
+                };
+                let root = read_bounded(key, limit)
+                    .ok()
+                    .and_then(|bytes| parse_xml_with(&bytes, file, inert_doctype).ok());
+                if let Some(root) = root {
+                    parsed.push((key.clone(), root));
+                }
+            }
+        };
+        let parsed: Vec<(PathBuf, Element)> = std::thread::scope(|scope| {
+            let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+            let mut parsed = work();
+            for helper in helpers {
+                // A helper that panicked parsed nothing we keep; the file is
+                // read again in its turn.
+                parsed.extend(helper.join().unwrap_or_default());
+            }
+            parsed
+        });
+        self.prefetched.extend(parsed);
+    }
+
     /// Reads and parses a file once; later calls for the same file (by its
     /// canonical path) return the first document.
     fn read(&mut self, path: &Path, referred_from: Option<&str>) -> Result<usize, Error> {
@@ -428,6 +492,12 @@ impl Loader<'_> {
         if let Some(&doc) = self.by_file.get(&key) {
             return Ok(doc);
         }
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        if let Some(root) = self.prefetched.remove(&key) {
+            self.docs.push(Document { file, dir, root });
+            self.by_file.insert(key, self.docs.len() - 1);
+            return Ok(self.docs.len() - 1);
+        }
         let limit = self.options.max_file_bytes;
         let bytes = read_bounded(&key, limit).map_err(|e| match e {
             ReadFailure::Io(source) => read_error(source),
@@ -440,7 +510,6 @@ impl Loader<'_> {
         })?;
         let root = parse_xml_with(&bytes, &file, self.options.inert_doctype)?;
         drop(bytes);
-        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         self.docs.push(Document { file, dir, root });
         self.by_file.insert(key, self.docs.len() - 1);
         Ok(self.docs.len() - 1)

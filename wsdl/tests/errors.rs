@@ -808,3 +808,61 @@ fn content_derivations_must_be_exactly_one() {
         &["complex_two.wsdl", "xs:complexContent has two derivations"],
     );
 }
+
+/// Imported files are parsed several at a time; the error reported is still
+/// the one a one-by-one load meets first (the first broken import in
+/// document order), and a file referred to twice is read once.
+#[test]
+fn errors_in_imports_parsed_in_parallel_come_in_document_order() {
+    let schema = |ns: &str, body: &str| {
+        format!(
+            r#"<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="{ns}">{body}</xs:schema>"#
+        )
+    };
+    write_temp(
+        "par-good-a.xsd",
+        &schema("urn:a", r#"<xs:element name="a" type="xs:string"/>"#),
+    );
+    write_temp(
+        "par-good-b.xsd",
+        &schema("urn:b", r#"<xs:element name="b" type="xs:string"/>"#),
+    );
+    // Broken at different lines, so which one is reported shows.
+    write_temp("par-bad-1.xsd", "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\"\n targetNamespace=\"urn:c\">\n<oops></xs:schema>");
+    write_temp("par-bad-2.xsd", "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\"\n\n\n targetNamespace=\"urn:d\">\n<oops></xs:schema>");
+    let imports = |names: &[(&str, &str)]| {
+        names
+            .iter()
+            .map(|(ns, file)| format!(r#"<xs:import namespace="{ns}" schemaLocation="{file}"/>"#))
+            .collect::<String>()
+    };
+    let good = imports(&[
+        ("urn:a", "par-good-a.xsd"),
+        ("urn:b", "par-good-b.xsd"),
+        ("urn:a", "par-good-a.xsd"),
+    ]);
+    let path = generated("par-good", &good, "");
+    let defs = wsdl::load(&path).expect("loads");
+    let read: Vec<&str> = defs
+        .files
+        .iter()
+        .map(|f| f.rsplit('/').next().unwrap_or(f))
+        .collect();
+    assert_eq!(read, ["par-good.wsdl", "par-good-a.xsd", "par-good-b.xsd"]);
+    for (name, order, first) in [
+        (
+            "par-bad-12",
+            [("urn:c", "par-bad-1.xsd"), ("urn:d", "par-bad-2.xsd")],
+            "par-bad-1.xsd:3:",
+        ),
+        (
+            "par-bad-21",
+            [("urn:d", "par-bad-2.xsd"), ("urn:c", "par-bad-1.xsd")],
+            "par-bad-2.xsd:5:",
+        ),
+    ] {
+        let body = format!("{}{}", good, imports(&order));
+        let e = load_err(&generated(name, &body, ""));
+        assert_mentions(&e, &[first]);
+    }
+}
