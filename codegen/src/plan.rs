@@ -2578,6 +2578,65 @@ fn plan_endpoints(defs: &Definitions) -> Vec<EndpointPlan> {
     endpoints
 }
 
+/// The strongly connected component of each node of `edges` (Tarjan's
+/// algorithm, iterative so that a deep schema cannot overflow the stack).
+/// Targets that are not keys of `edges` have no outgoing edges.
+fn strongly_connected_components(edges: &BTreeMap<String, Vec<String>>) -> BTreeMap<&str, usize> {
+    let mut index_of: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut low: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut on_stack: BTreeSet<&str> = BTreeSet::new();
+    let mut stack: Vec<&str> = Vec::new();
+    let mut component: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut components = 0;
+    let successors = |node: &str| edges.get(node).map_or(&[][..], Vec::as_slice);
+    for root in edges.keys() {
+        if index_of.contains_key(root.as_str()) {
+            continue;
+        }
+        // (node, position of the next successor to visit)
+        let mut work: Vec<(&str, usize)> = vec![(root.as_str(), 0)];
+        while let Some(&mut (node, ref mut next)) = work.last_mut() {
+            if *next == 0 && !index_of.contains_key(node) {
+                let index = index_of.len();
+                index_of.insert(node, index);
+                low.insert(node, index);
+                stack.push(node);
+                on_stack.insert(node);
+            }
+            if let Some(successor) = successors(node).get(*next) {
+                *next += 1;
+                let successor = successor.as_str();
+                match index_of.get(successor) {
+                    None => work.push((successor, 0)),
+                    Some(&index) if on_stack.contains(successor) => {
+                        let entry = low.entry(node).or_insert(index);
+                        *entry = (*entry).min(index);
+                    }
+                    Some(_) => {}
+                }
+                continue;
+            }
+            work.pop();
+            let node_low = low[node];
+            if let Some(&(parent, _)) = work.last() {
+                let entry = low.entry(parent).or_insert(node_low);
+                *entry = (*entry).min(node_low);
+            }
+            if node_low == index_of[node] {
+                while let Some(member) = stack.pop() {
+                    on_stack.remove(member);
+                    component.insert(member, components);
+                    if member == node {
+                        break;
+                    }
+                }
+                components += 1;
+            }
+        }
+    }
+    component
+}
+
 /// Boxes each single-valued field (or choice variant) whose type can reach
 /// back to the type that holds it without passing through a `Vec`.
 fn box_recursive_fields(items: &mut [TypeItem]) {
@@ -2606,18 +2665,16 @@ fn box_recursive_fields(items: &mut [TypeItem]) {
         };
         edges.insert(item.name().to_owned(), targets);
     }
+    // A field's type reaches back to its holder exactly when the two are in
+    // the same strongly connected component (the field is an edge from the
+    // holder to the type): one pass over the graph, not a walk per field.
+    let component = strongly_connected_components(&edges);
     let reaches = |from: &str, to: &str| {
-        let mut seen = BTreeSet::new();
-        let mut stack = vec![from.to_owned()];
-        while let Some(node) = stack.pop() {
-            if node == to {
-                return true;
-            }
-            if seen.insert(node.clone()) {
-                stack.extend(edges.get(&node).into_iter().flatten().cloned());
-            }
-        }
-        false
+        from == to
+            || matches!(
+                (component.get(from), component.get(to)),
+                (Some(a), Some(b)) if a == b
+            )
     };
     for item in items.iter_mut() {
         match item {
@@ -2640,5 +2697,52 @@ fn box_recursive_fields(items: &mut [TypeItem]) {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Components agree with plain reachability: two nodes share one
+    /// exactly when each reaches the other.
+    #[test]
+    fn components_match_mutual_reachability() {
+        let graph: &[(&str, &[&str])] = &[
+            ("a", &["b"]),
+            ("b", &["c", "e"]),
+            ("c", &["a", "d"]),
+            ("d", &["d"]),
+            ("e", &["f", "x"]),
+            ("f", &["e"]),
+            ("g", &[]),
+        ];
+        let edges: BTreeMap<String, Vec<String>> = graph
+            .iter()
+            .map(|(n, ts)| (n.to_string(), ts.iter().map(|t| t.to_string()).collect()))
+            .collect();
+        let reaches = |from: &str, to: &str| {
+            let mut seen = BTreeSet::new();
+            let mut stack = vec![from];
+            while let Some(node) = stack.pop() {
+                if node == to {
+                    return true;
+                }
+                if seen.insert(node) {
+                    stack.extend(edges.get(node).into_iter().flatten().map(String::as_str));
+                }
+            }
+            false
+        };
+        let component = strongly_connected_components(&edges);
+        for from in edges.keys() {
+            for to in edges.keys() {
+                let same = component[from.as_str()] == component[to.as_str()];
+                assert_eq!(same, reaches(from, to) && reaches(to, from), "{from} {to}");
+            }
+        }
+        assert_ne!(component["a"], component["e"]);
+        // A target without an entry of its own is a component by itself.
+        assert!(edges.keys().all(|n| component[n.as_str()] != component["x"]));
     }
 }
