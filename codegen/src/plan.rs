@@ -594,6 +594,7 @@ pub fn plan(defs: &Definitions, options: &Options) -> Result<Plan, Error> {
         keep_reachable(&mut types, &headers, &faults, &clients);
     }
     box_recursive_fields(&mut types);
+    box_optional_fields_of_large_structs(&mut types);
     types.sort_by(|a, b| a.name().cmp(b.name()));
     let namespaces = name_namespaces(&types, &headers, &faults, &clients, &mut planner.scope);
     let mut diagnostics = defs.notes.clone();
@@ -2578,6 +2579,153 @@ fn plan_endpoints(defs: &Definitions) -> Vec<EndpointPlan> {
     endpoints
 }
 
+/// A struct estimated to take more than this many bytes inline gets its
+/// optional complex-typed fields boxed.
+const LARGE_STRUCT_BYTES: usize = 1024;
+
+/// Boxes the optional, single-valued fields of a complex type in structs
+/// that would otherwise be large (over [`LARGE_STRUCT_BYTES`]). Schemas like
+/// IPS's `Asset` have dozens of optional records of which a message fills in
+/// one or two: inline, every value would carry the space of all of them
+/// (IPS's `Asset` took 3.7 KB, most of it empty), and be copied whole each
+/// time it moves. Boxed, an absent record costs a pointer.
+fn box_optional_fields_of_large_structs(items: &mut [TypeItem]) {
+    let to_box: BTreeSet<(usize, usize)> = {
+        let index: BTreeMap<&str, usize> = items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| (item.name(), i))
+            .collect();
+        let mut sizer = Sizer {
+            items,
+            index,
+            sizes: vec![None; items.len()],
+            to_box: BTreeSet::new(),
+        };
+        for i in 0..items.len() {
+            sizer.size(i, 0);
+        }
+        sizer.to_box
+    };
+    for (i, j) in to_box {
+        if let TypeItem::Struct(s) = &mut items[i] {
+            s.fields[j].ty.boxed = true;
+        }
+    }
+}
+
+/// Estimates the bytes a value of each generated type takes inline (close
+/// enough to tell small structs from large ones), deciding on the way which
+/// fields of large structs to box, so that a struct holding another is
+/// sized with the other's fields already boxed.
+struct Sizer<'a> {
+    items: &'a [TypeItem],
+    index: BTreeMap<&'a str, usize>,
+    sizes: Vec<Option<usize>>,
+    /// (struct, field) positions to box.
+    to_box: BTreeSet<(usize, usize)>,
+}
+
+impl Sizer<'_> {
+    fn size(&mut self, i: usize, depth: usize) -> usize {
+        if let Some(size) = self.sizes[i] {
+            return size;
+        }
+        // Recursive references are boxed already; this guards against
+        // anything else that loops.
+        if depth > 64 {
+            return 8;
+        }
+        let size = match &self.items[i] {
+            TypeItem::Struct(s) => {
+                let fields: Vec<usize> = s
+                    .fields
+                    .iter()
+                    .map(|f| match f.occurs {
+                        Occurs::Many => 24,
+                        Occurs::Optional => self.use_size(&f.ty, depth) + 8,
+                        Occurs::Required => self.use_size(&f.ty, depth),
+                    })
+                    .collect();
+                let attributes: usize = s
+                    .attributes
+                    .iter()
+                    .map(|a| self.use_size(&a.ty, depth) + if a.required { 0 } else { 8 })
+                    .sum();
+                let mut size = fields.iter().sum::<usize>()
+                    + attributes
+                    + if s.any_attribute.is_some() { 24 } else { 0 };
+                if size > LARGE_STRUCT_BYTES {
+                    for (j, f) in s.fields.iter().enumerate() {
+                        let boxable = f.occurs == Occurs::Optional
+                            && f.kind == FieldKind::Element
+                            && !f.ty.boxed
+                            && !f.ty.nillable
+                            && matches!(&f.ty.rust, RustType::Complex(n) if self.is_struct(n));
+                        if boxable {
+                            self.to_box.insert((i, j));
+                            // `Option<Box<T>>` is one pointer.
+                            size = size - fields[j] + 8;
+                        }
+                    }
+                }
+                size
+            }
+            TypeItem::Choice(c) => {
+                let largest = c
+                    .variants
+                    .iter()
+                    .map(|v| {
+                        if v.many {
+                            24
+                        } else {
+                            self.use_size(&v.ty, depth)
+                        }
+                    })
+                    .max()
+                    .unwrap_or(0);
+                8 + largest
+            }
+            // Variants are boxed.
+            TypeItem::Polymorphic(_) => 16,
+            TypeItem::Enum(_) | TypeItem::Array(_) | TypeItem::Alias(_) => 24,
+        };
+        self.sizes[i] = Some(size);
+        size
+    }
+
+    fn use_size(&mut self, ty: &TypeUse, depth: usize) -> usize {
+        let inner = if ty.boxed {
+            8
+        } else {
+            match &ty.rust {
+                RustType::Builtin(name) => match *name {
+                    "bool" | "i8" | "u8" => 1,
+                    "i16" | "u16" => 2,
+                    "i32" | "u32" | "f32" => 4,
+                    "i64" | "u64" | "f64" => 8,
+                    _ => 24,
+                },
+                RustType::Complex(name) | RustType::Group(name) | RustType::Simple(name) => {
+                    match self.index.get(name.as_str()) {
+                        Some(&j) => self.size(j, depth + 1),
+                        None => 24,
+                    }
+                }
+                RustType::Array { .. } => 24,
+                RustType::Runtime(_) | RustType::Raw | RustType::External { .. } => 32,
+            }
+        };
+        inner + if ty.nillable { 8 } else { 0 }
+    }
+
+    fn is_struct(&self, name: &str) -> bool {
+        self.index
+            .get(name)
+            .is_some_and(|&i| matches!(&self.items[i], TypeItem::Struct(s) if !s.group))
+    }
+}
+
 /// The strongly connected component of each node of `edges` (Tarjan's
 /// algorithm, iterative so that a deep schema cannot overflow the stack).
 /// Targets that are not keys of `edges` have no outgoing edges.
@@ -2743,6 +2891,8 @@ mod tests {
         }
         assert_ne!(component["a"], component["e"]);
         // A target without an entry of its own is a component by itself.
-        assert!(edges.keys().all(|n| component[n.as_str()] != component["x"]));
+        assert!(edges
+            .keys()
+            .all(|n| component[n.as_str()] != component["x"]));
     }
 }

@@ -128,6 +128,7 @@ feature!(extension, Product);
 feature!(facets, Rated);
 feature!(group_refs, Person);
 feature!(imports, Order);
+feature!(large_records, Listing);
 feature!(list_union, Settings);
 feature!(mixed, Paragraph);
 feature!(names, Type2);
