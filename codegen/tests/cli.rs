@@ -312,3 +312,52 @@ fn help_describes_every_subcommand() {
         assert!(out.contains(flag), "{flag} in {out}");
     }
 }
+
+/// `--no-format` writes the same module without pretty-printing: fewer,
+/// longer lines that formatted give back exactly the default output.
+#[test]
+fn generate_no_format_writes_the_same_module_unformatted() {
+    let formatted_dir = scratch("formatted");
+    let plain_dir = scratch("no-format");
+    for (dir, extra) in [(&formatted_dir, None), (&plain_dir, Some("--no-format"))] {
+        let mut args: Vec<std::ffi::OsString> = vec![
+            "generate".into(),
+            ips_wsdl().into_os_string(),
+            "-o".into(),
+            dir.clone().into_os_string(),
+            "--module".into(),
+            "api".into(),
+            "--module-tree".into(),
+        ];
+        args.extend(extra.map(Into::into));
+        let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+        ok(&run(&args));
+    }
+    let mut files = vec![PathBuf::from("api.rs")];
+    files.extend(
+        std::fs::read_dir(formatted_dir.join("api"))
+            .expect("the module tree")
+            .map(|e| Path::new("api").join(e.expect("entry").file_name())),
+    );
+    assert!(files.len() > 2, "{files:?}");
+    let (mut plain_lines, mut formatted_lines) = (0, 0);
+    for file in files {
+        let formatted = std::fs::read_to_string(formatted_dir.join(&file)).expect("formatted");
+        let plain = std::fs::read_to_string(plain_dir.join(&file)).expect("unformatted");
+        plain_lines += plain.lines().count();
+        formatted_lines += formatted.lines().count();
+        let (header, body) = plain.split_once('\n').expect("a header line");
+        assert!(header.starts_with("// @generated"));
+        let reformatted = prettyplease::unparse(&syn::parse_file(body).expect("parses"));
+        assert_eq!(
+            format!("{header}\n{reformatted}"),
+            formatted,
+            "{}",
+            file.display()
+        );
+    }
+    assert!(
+        plain_lines * 10 < formatted_lines,
+        "{plain_lines} {formatted_lines}"
+    );
+}
