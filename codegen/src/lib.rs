@@ -1,8 +1,9 @@
 //! Generates a typed Rust SOAP client from a WSDL 1.1 document.
 //!
 //! The stages are: `wsdl::load` (files, imports, QNames) -> [`plan`]
-//! (names and type mapping) -> `emit` (tokens) -> `prettyplease`
-//! (formatted source). Use [`Builder`] from a build script, the way
+//! (names and type mapping) -> `emit` (tokens, one part at a time) ->
+//! `render` (each part to text on a pool of threads, formatted by
+//! `prettyplease` unless asked not to, put back in a fixed order). Use [`Builder`] from a build script, the way
 //! `prost-build` is used:
 //!
 //! ```no_run
@@ -271,8 +272,8 @@ fn generate_with(
         sources.join(", ")
     );
 
-    // The parts, largest first so that the threads finish together; every
-    // type is a part of its own. Types sit in the module (depth 1) or, in a
+    // The parts: the module-wide ones first (the clients and samples are the
+    // largest), then one per type, so that the threads finish together. Types sit in the module (depth 1) or, in a
     // module tree, at the top of their own file; samples one level deeper.
     let tree = options.module_tree;
     let server = options.server || options.samples;
