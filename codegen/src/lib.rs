@@ -273,8 +273,9 @@ fn generate_with(
     );
 
     // The parts: the module-wide ones first (the clients and samples are the
-    // largest), then one per type, so that the threads finish together. Types sit in the module (depth 1) or, in a
-    // module tree, at the top of their own file; samples one level deeper.
+    // largest), then one per type, so that the threads finish together.
+    // Types sit in the module (depth 1) or, in a module tree, at the top of
+    // their own file; samples one level deeper.
     let tree = options.module_tree;
     let server = options.server || options.samples;
     let mut jobs = vec![

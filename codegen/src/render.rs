@@ -1,17 +1,15 @@
 //! Render: turns the emitted parts into source text, in parallel.
 //!
 //! Each part (one generated type, the clients, the samples...) is emitted
-//! and rendered on its own by a pool of scoped threads, so the work spreads
-//! over the machine's cores; the results are put back in a fixed order, so
-//! the output does not depend on which thread did what. `proc_macro2` token
-//! trees cannot cross threads, so each thread has its own [`Cx`] and hands
+//! and rendered on its own on rayon's thread pool (`RAYON_NUM_THREADS`
+//! sets its size), and the texts come back in the parts' order, so the
+//! output does not depend on which thread did what. `proc_macro2` token
+//! trees cannot cross threads: each thread builds its own [`Cx`] and hands
 //! back text.
-
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
+use rayon::prelude::*;
 
 use crate::emit::{self, Cx, Part};
 use crate::plan::Plan;
@@ -34,54 +32,13 @@ pub(crate) fn render_all(
     format: bool,
     context: &(dyn Fn() -> Cx + Sync),
 ) -> Result<Vec<String>, Error> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .clamp(1, 8)
-        .min(jobs.len().max(1));
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<String, Error>>>> =
-        Mutex::new((0..jobs.len()).map(|_| None).collect());
-    let work = || -> Result<(), Error> {
-        let cx = context();
-        loop {
-            let index = next.fetch_add(1, Ordering::Relaxed);
-            let Some(job) = jobs.get(index) else {
-                return Ok(());
-            };
-            let text = render(
-                emit::emit_part(plan, &cx, options, job.part),
+    jobs.par_iter()
+        .map_init(context, |cx, job| {
+            render(
+                emit::emit_part(plan, cx, options, job.part),
                 job.depth,
                 format,
-            );
-            // A poisoned lock means another worker panicked; the scope
-            // re-raises that panic, so this result no longer matters.
-            if let Ok(mut results) = results.lock() {
-                results[index] = Some(text);
-            }
-        }
-    };
-    let outcomes: Vec<Result<(), Error>> = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        let mut outcomes = vec![work()];
-        for helper in helpers {
-            outcomes.push(
-                helper
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            );
-        }
-        outcomes
-    });
-    for outcome in outcomes {
-        outcome?;
-    }
-    let results = results
-        .into_inner()
-        .map_err(|_| Error::Internal("a rendering thread panicked".to_owned()))?;
-    results
-        .into_iter()
-        .map(|text| {
-            text.unwrap_or_else(|| Err(Error::Internal("a part was not rendered".to_owned())))
+            )
         })
         .collect()
 }

@@ -6,6 +6,7 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Component, Path, PathBuf};
 
+use rayon::prelude::*;
 use xml::common::Position;
 use xml::reader::XmlEvent;
 use xmltree::{Element, ParserConfig, XMLNode};
@@ -422,10 +423,10 @@ impl Loader<'_> {
     }
 
     /// Parses the files `refs` name that are not read yet, several at a
-    /// time on as many threads as the machine has cores, so that following
-    /// the references one by one finds them parsed. Only successes are
-    /// kept: a file that fails here is read again in its turn, which reports
-    /// the error exactly as a sequential load does (and in the same order).
+    /// time on rayon's thread pool, so that following the references one by
+    /// one finds them parsed. Only successes are kept: a file that fails
+    /// here is read again in its turn, which reports the error exactly as a
+    /// sequential load does (and in the same order).
     fn prefetch(&mut self, from: usize, refs: &[(String, String, Reference)]) {
         let mut targets: Vec<(PathBuf, String)> = Vec::new();
         for (location, path, _) in refs {
@@ -442,40 +443,19 @@ impl Loader<'_> {
                 targets.push((key, target.display().to_string()));
             }
         }
-        let threads = std::thread::available_parallelism()
-            .map_or(1, usize::from)
-            .min(8)
-            .min(targets.len());
-        if threads < 2 {
+        // One file alone is parsed in its turn: there is nothing to overlap.
+        if targets.len() < 2 {
             return;
         }
         let (limit, inert_doctype) = (self.options.max_file_bytes, self.options.inert_doctype);
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let work = || {
-            let mut parsed = Vec::new();
-            loop {
-                let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some((key, file)) = targets.get(index) else {
-                    return parsed;
-                };
-                let root = read_bounded(key, limit)
-                    .ok()
-                    .and_then(|bytes| parse_xml_with(&bytes, file, inert_doctype).ok());
-                if let Some(root) = root {
-                    parsed.push((key.clone(), root));
-                }
-            }
-        };
-        let parsed: Vec<(PathBuf, Element)> = std::thread::scope(|scope| {
-            let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-            let mut parsed = work();
-            for helper in helpers {
-                // A helper that panicked parsed nothing we keep; the file is
-                // read again in its turn.
-                parsed.extend(helper.join().unwrap_or_default());
-            }
-            parsed
-        });
+        let parsed: Vec<(PathBuf, Element)> = targets
+            .into_par_iter()
+            .filter_map(|(key, file)| {
+                let bytes = read_bounded(&key, limit).ok()?;
+                let root = parse_xml_with(&bytes, &file, inert_doctype).ok()?;
+                Some((key, root))
+            })
+            .collect();
         self.prefetched.extend(parsed);
     }
 
