@@ -153,16 +153,8 @@ fn run_release(args: &BenchArgs) -> Result<(), String> {
 
 /// Median of timed runs: at least `min` runs, then more while under
 /// `budget`, at most `max`. One untimed warm-up run comes first.
-fn median_time(min: usize, max: usize, budget: Duration, mut f: impl FnMut()) -> Duration {
-    f();
-    let mut times = Vec::new();
-    let started = Instant::now();
-    while times.len() < min || (times.len() < max && started.elapsed() < budget) {
-        let t = Instant::now();
-        f();
-        times.push(t.elapsed());
-    }
-    median(&mut times)
+fn median_time(min: usize, max: usize, budget: Duration, f: impl FnMut()) -> Duration {
+    median_time_and_drop(min, max, budget, f).0
 }
 
 /// Like [`median_time`] for a closure that returns something: the medians
