@@ -428,7 +428,7 @@ impl Loader<'_> {
     /// here is read again in its turn, which reports the error exactly as a
     /// sequential load does (and in the same order).
     fn prefetch(&mut self, from: usize, refs: &[(String, String, Reference)]) {
-        let mut targets: Vec<(PathBuf, String)> = Vec::new();
+        let mut targets: HashMap<PathBuf, String> = HashMap::new();
         for (location, path, _) in refs {
             let Ok(target) = self.local_path(location, from, path) else {
                 continue;
@@ -436,11 +436,10 @@ impl Loader<'_> {
             let Ok(key) = std::fs::canonicalize(&target) else {
                 continue;
             };
-            let known = self.by_file.contains_key(&key)
-                || self.prefetched.contains_key(&key)
-                || targets.iter().any(|(k, _)| *k == key);
-            if !known {
-                targets.push((key, target.display().to_string()));
+            if !self.by_file.contains_key(&key) && !self.prefetched.contains_key(&key) {
+                targets
+                    .entry(key)
+                    .or_insert_with(|| target.display().to_string());
             }
         }
         // One file alone is parsed in its turn: there is nothing to overlap.
@@ -472,24 +471,23 @@ impl Loader<'_> {
         if let Some(&doc) = self.by_file.get(&key) {
             return Ok(doc);
         }
+        let root = match self.prefetched.remove(&key) {
+            Some(root) => root,
+            None => {
+                let limit = self.options.max_file_bytes;
+                let bytes = read_bounded(&key, limit).map_err(|e| match e {
+                    ReadFailure::Io(source) => read_error(source),
+                    ReadFailure::TooLarge(size) => Error::TooLarge {
+                        file: file.clone(),
+                        referred_from: referred_from.map(str::to_owned),
+                        size,
+                        limit,
+                    },
+                })?;
+                parse_xml_with(&bytes, &file, self.options.inert_doctype)?
+            }
+        };
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        if let Some(root) = self.prefetched.remove(&key) {
-            self.docs.push(Document { file, dir, root });
-            self.by_file.insert(key, self.docs.len() - 1);
-            return Ok(self.docs.len() - 1);
-        }
-        let limit = self.options.max_file_bytes;
-        let bytes = read_bounded(&key, limit).map_err(|e| match e {
-            ReadFailure::Io(source) => read_error(source),
-            ReadFailure::TooLarge(size) => Error::TooLarge {
-                file: file.clone(),
-                referred_from: referred_from.map(str::to_owned),
-                size,
-                limit,
-            },
-        })?;
-        let root = parse_xml_with(&bytes, &file, self.options.inert_doctype)?;
-        drop(bytes);
         self.docs.push(Document { file, dir, root });
         self.by_file.insert(key, self.docs.len() - 1);
         Ok(self.docs.len() - 1)
